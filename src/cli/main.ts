@@ -1,0 +1,77 @@
+/** `hextrackr` command line: serve, import, db migrate. Thin: parse arguments, call a service, print. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadConfig, redactedConfig } from '../config/env.ts';
+import { openApplication } from '../composition.ts';
+import { createDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { buildHttpServer } from '../http/app.ts';
+import { createLogger } from '../logging/logger.ts';
+import { runImportCommand } from './import.command.ts';
+
+const program = new Command('hextrackr').description('HexTrackr vulnerability management').showHelpAfterError();
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  return port;
+}
+
+program
+  .command('serve')
+  .description('start the HTTP server (API + WebSocket progress)')
+  .option('--host <host>', 'address to listen on (HEXTRACKR_HOST)')
+  .option('--port <port>', 'port to listen on (HEXTRACKR_PORT)', portNumber)
+  .action(async (options: { host?: string; port?: number }) => {
+    const config = loadConfig(process.env, { host: options.host, port: options.port });
+    const logger = createLogger(config.logLevel);
+    logger.info('lifecycle', 'starting', { config: redactedConfig(config) });
+    const hex = await openApplication(config, logger);
+    const server = await buildHttpServer(hex);
+    const address = await server.listen({ host: config.host, port: config.port });
+    logger.info('lifecycle', `HexTrackr listening on ${address}`, { dialect: hex.database.dialect });
+    const stop = async (signal: string) => {
+      logger.info('lifecycle', 'stopping', { signal });
+      await server.close();
+      await hex.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('import')
+  .description('import scan files (format detected from the header) and roll findings over')
+  .argument('<files...>', 'scan files: Tenable VM/io/SC CSV, Nessus CSV or .nessus, Tenable export JSON, HexTrackr CSV')
+  .option('--scan-date <date>', 'scan date YYYY-MM-DD (default: a date in the file name, else today)')
+  .addOption(new Option('--format <format>', 'file format').default('auto'))
+  .addOption(new Option('--scope <scope>', 'which findings an absent row may resolve').choices(['all', 'hosts']).default('all'))
+  .option('--json', 'print one JSON summary per file instead of a table')
+  .action(async (files: string[], options: { scanDate?: string; format: string; scope: 'all' | 'hosts'; json?: boolean }) => {
+    process.exitCode = await runImportCommand(files, options);
+  });
+
+const db = program.command('db').description('database maintenance');
+db.command('migrate')
+  .description('apply pending migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const database = createDatabase(config);
+    try {
+      const applied = await migrateToLatest(database.db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    } finally {
+      await database.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+}

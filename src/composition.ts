@@ -1,0 +1,40 @@
+/** Composition root: config -> logger -> database (migrated) -> services. */
+import type { Config } from './config/env.ts';
+import { createDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { EventBus } from './events/event-bus.ts';
+import type { Logger } from './logging/logger.ts';
+import { DashboardService } from './services/dashboard.service.ts';
+import { ImportScanService } from './services/import-scan.service.ts';
+import { ImportsQueryService } from './services/imports-query.service.ts';
+
+export interface Application {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  events: EventBus;
+  imports: ImportScanService;
+  importsQuery: ImportsQueryService;
+  dashboard: DashboardService;
+  close(): Promise<void>;
+}
+
+export async function openApplication(config: Config, logger: Logger, options: { pgSchema?: string } = {}): Promise<Application> {
+  const database = createDatabase({ ...config, ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}) });
+  const applied = await migrateToLatest(database.db);
+  if (applied.length > 0) logger.info('db', 'migrations applied', { applied, dialect: database.dialect });
+  const events = new EventBus();
+  const imports = new ImportScanService(database, events);
+  const failed = await imports.recoverInterrupted();
+  if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
+  return {
+    config,
+    logger,
+    database,
+    events,
+    imports,
+    importsQuery: new ImportsQueryService(database),
+    dashboard: new DashboardService(database),
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * createDatabase is the only place that knows whether HexTrackr runs on the embedded
+ * SQLite file (default) or on PostgreSQL (DATABASE_URL). Everything else talks to a
+ * DatabaseHandle: Kysely for queries, and `withWriter` for a long write such as an import,
+ * which gets a connection of its own so readers are never queued behind it.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseSchema } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  /** postgres:// URL; absent means SQLite at sqlitePath. */
+  databaseUrl?: string | undefined;
+  sqlitePath: string;
+  /** Page cache of the shared SQLite connection. */
+  sqliteCacheMb: number;
+  /** PostgreSQL schema to use (tests isolate themselves in one schema each). */
+  pgSchema?: string;
+}
+
+/** A connection reserved for one long write. */
+export interface Writer {
+  readonly dialect: DialectName;
+  readonly db: Kysely<DatabaseSchema>;
+  /** The raw SQLite connection, for prepared-statement fast paths; undefined on PostgreSQL. */
+  readonly sqlite?: BetterSqlite3.Database;
+}
+
+export interface DatabaseHandle {
+  readonly dialect: DialectName;
+  readonly db: Kysely<DatabaseSchema>;
+  withWriter<T>(fn: (writer: Writer) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Import connections keep their cache bounded and spill temporary tables to a file, so
+ * memory stays flat whatever the size of the file being imported.
+ */
+const WRITER_CACHE_MB = 64;
+
+function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): BetterSqlite3.Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const conn = new BetterSqlite3(file);
+  // auto_vacuum only takes effect before the first table is created.
+  const fresh = (conn.pragma('page_count', { simple: true }) as number) === 0;
+  if (fresh) conn.pragma('auto_vacuum = INCREMENTAL');
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = NORMAL');
+  conn.pragma('foreign_keys = ON');
+  conn.pragma('busy_timeout = 30000');
+  conn.pragma(`cache_size = -${cacheMb * 1024}`);
+  if (mode === 'shared') {
+    conn.pragma('temp_store = MEMORY');
+    conn.pragma('mmap_size = 2147483648');
+  } else {
+    conn.pragma('temp_store = FILE');
+    conn.pragma('mmap_size = 0');
+  }
+  return conn;
+}
+
+function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
+  const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: shared }) });
+  return {
+    dialect: 'sqlite',
+    db,
+    async withWriter(fn) {
+      const raw = openSqlite(options.sqlitePath, Math.min(WRITER_CACHE_MB, options.sqliteCacheMb), 'writer');
+      const writerDb = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }) });
+      try {
+        return await fn({ dialect: 'sqlite', db: writerDb, sqlite: raw });
+      } finally {
+        await writerDb.destroy();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
+  const schema = options.pgSchema;
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    async withWriter(fn) {
+      return db.connection().execute((conn) => fn({ dialect: 'postgres', db: conn }));
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export function createDatabase(options: DatabaseOptions): DatabaseHandle {
+  return options.databaseUrl ? createPostgresHandle(options) : createSqliteHandle(options);
+}

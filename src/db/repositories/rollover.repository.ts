@@ -1,0 +1,345 @@
+/**
+ * The rollover: applies one import's staged rows to the real tables in a single
+ * transaction, set-based (a handful of statements whatever the row count).
+ *
+ * Deviation from the spec, on purpose: stale findings are not deleted but resolved
+ * (lifecycle = 'resolved', resolved_on = scan date), so analyst workflow data survives,
+ * and a finding that comes back is reopened and counted.
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Writer } from '../database.ts';
+import type { DatabaseSchema, ImportMode, RolloverScope } from '../schema.ts';
+
+export interface RolloverCounts {
+  mode: ImportMode;
+  findings: number;
+  hosts: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  resolved: number;
+  reopened: number;
+}
+
+export interface RolloverInput {
+  importId: number;
+  scanDate: string;
+  scope: RolloverScope;
+  /** ISO timestamp written to created_at / updated_at. */
+  now: string;
+}
+
+/** Raised when the import row was no longer 'running' at commit time (marked failed by recovery). */
+export class ImportNoLongerRunningError extends Error {
+  constructor(importId: number) {
+    super(`import ${importId} is no longer running (it was marked failed while it ran); its changes were rolled back`);
+    this.name = 'ImportNoLongerRunningError';
+  }
+}
+
+type Db = Kysely<DatabaseSchema>;
+
+async function run(db: Db, query: RawBuilder<unknown>): Promise<number> {
+  const result = await query.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+async function scalar(db: Db, query: RawBuilder<unknown>): Promise<number> {
+  const result = await query.execute(db);
+  const row = result.rows[0] as Record<string, unknown> | undefined;
+  const value = row ? Object.values(row)[0] : 0;
+  return Number(value ?? 0);
+}
+
+async function text(db: Db, query: RawBuilder<unknown>): Promise<string | null> {
+  const result = await query.execute(db);
+  const row = result.rows[0] as Record<string, unknown> | undefined;
+  const value = row ? Object.values(row)[0] : null;
+  return value === null || value === undefined ? null : String(value);
+}
+
+async function begin(writer: Writer): Promise<void> {
+  if (writer.dialect === 'sqlite') {
+    // IMMEDIATE takes the write lock up front, so two imports queue instead of deadlocking.
+    await sql`BEGIN IMMEDIATE`.execute(writer.db);
+  } else {
+    await sql`BEGIN`.execute(writer.db);
+    // Several servers may share the database: one rollover at a time.
+    await sql`SELECT pg_advisory_xact_lock(727274)`.execute(writer.db);
+  }
+}
+
+/** Applies the staged import atomically; returns what changed. */
+export async function applyRollover(writer: Writer, input: RolloverInput): Promise<RolloverCounts> {
+  const db = writer.db;
+  await begin(writer);
+  try {
+    const counts = await applyInTransaction(db, input);
+    const marked = await run(
+      db,
+      sql`UPDATE imports SET status = 'completed', phase = 'completed', mode = ${counts.mode},
+            findings_count = ${counts.findings}, hosts_count = ${counts.hosts}, created_count = ${counts.created},
+            updated_count = ${counts.updated}, unchanged_count = ${counts.unchanged}, resolved_count = ${counts.resolved},
+            reopened_count = ${counts.reopened}, finished_at = ${input.now}, heartbeat_at = ${input.now}
+          WHERE id = ${input.importId} AND status = 'running'`,
+    );
+    if (marked !== 1) throw new ImportNoLongerRunningError(input.importId);
+    await refreshDailyTotals(db, input.scanDate, input.now);
+    await sql`COMMIT`.execute(db);
+    return counts;
+  } catch (err) {
+    await sql`ROLLBACK`.execute(db).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function applyInTransaction(db: Db, input: RolloverInput): Promise<RolloverCounts> {
+  const { scanDate, importId, now } = input;
+  const newest = await text(db, sql`SELECT max(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current'`);
+  const mode: ImportMode = newest !== null && scanDate < newest ? 'backfill' : 'current';
+
+  await upsertPlugins(db, mode, now);
+  const hosts = await upsertAssets(db, mode, scanDate, now);
+  await buildIncoming(db);
+
+  const tally = async (where: RawBuilder<unknown>) => scalar(db, sql`SELECT count(*) FROM incoming WHERE ${where}`);
+  const findings = await tally(sql`fixed = 0`);
+
+  if (mode === 'backfill') {
+    const created = await tally(sql`finding_id IS NULL AND fixed = 0`);
+    const updated = await tally(sql`finding_id IS NOT NULL AND fixed = 0 AND prev_first_seen > ${scanDate}`);
+    const nextDate = await text(db, sql`SELECT min(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current' AND scan_date > ${scanDate}`);
+    await insertNewFindings(db, { scanDate, importId, now, resolvedOn: nextDate ?? scanDate });
+    await run(db, sql`UPDATE findings SET first_seen = ${scanDate}, updated_at = ${now}
+                      FROM incoming i WHERE findings.id = i.finding_id AND i.fixed = 0 AND findings.first_seen > ${scanDate}`);
+    await writeSnapshots(db, scanDate, importId);
+    const rowsSeen = await tally(sql`prev_lifecycle IS NOT NULL OR fixed = 1`);
+    return { mode, findings, hosts, created, updated, unchanged: rowsSeen - updated, resolved: 0, reopened: 0 };
+  }
+
+  const created = await tally(sql`finding_id IS NULL AND fixed = 0`);
+  const reopened = await tally(sql`finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'resolved'`);
+  const updated = await tally(sql`finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'active' AND changed = 1`);
+  const fixedNow = await tally(sql`finding_id IS NOT NULL AND fixed = 1 AND prev_lifecycle = 'active'`);
+  const unchanged = (await tally(sql`1 = 1`)) - created - reopened - updated - fixedNow;
+
+  await insertNewFindings(db, { scanDate, importId, now, resolvedOn: scanDate });
+  await updateSeenFindings(db, scanDate, importId, now);
+  await writeSnapshots(db, scanDate, importId);
+  const stale = await resolveStale(db, input);
+  return { mode, findings, hosts, created, updated, unchanged, resolved: stale + fixedNow, reopened };
+}
+
+async function upsertPlugins(db: Db, mode: ImportMode, now: string): Promise<void> {
+  const onConflict =
+    mode === 'backfill'
+      ? sql`DO NOTHING`
+      : sql`DO UPDATE SET plugin_name = excluded.plugin_name,
+              plugin_family = coalesce(excluded.plugin_family, plugins.plugin_family),
+              synopsis = coalesce(excluded.synopsis, plugins.synopsis),
+              description = coalesce(excluded.description, plugins.description),
+              solution = coalesce(excluded.solution, plugins.solution),
+              see_also = CASE WHEN excluded.see_also = '[]' THEN plugins.see_also ELSE excluded.see_also END,
+              cvss_base_score = coalesce(excluded.cvss_base_score, plugins.cvss_base_score),
+              cvss3_base_score = coalesce(excluded.cvss3_base_score, plugins.cvss3_base_score),
+              vpr_score = coalesce(excluded.vpr_score, plugins.vpr_score),
+              exploit_available = CASE WHEN excluded.exploit_available = 1 THEN 1 ELSE plugins.exploit_available END,
+              updated_at = excluded.updated_at`;
+  await run(
+    db,
+    sql`INSERT INTO plugins (plugin_id, plugin_name, plugin_family, synopsis, description, solution, see_also,
+          cvss_base_score, cvss3_base_score, vpr_score, exploit_available, created_at, updated_at)
+        SELECT plugin_id, plugin_name, plugin_family, synopsis, description, solution, see_also,
+          cvss_base_score, cvss3_base_score, vpr_score, exploit_available, ${now}, ${now}
+        FROM stage_plugins WHERE true
+        ON CONFLICT (plugin_id) ${onConflict}`,
+  );
+  await run(
+    db,
+    sql`INSERT INTO plugin_cves (cve_id, plugin_id, created_at)
+        SELECT cve_id, plugin_id, ${now} FROM stage_plugin_cves WHERE true
+        ON CONFLICT (cve_id, plugin_id) DO NOTHING`,
+  );
+}
+
+/** Resolves every staged host to an asset: Tenable UUID first, else the normalised host name. Returns the host count. */
+async function upsertAssets(db: Db, mode: ImportMode, scanDate: string, now: string): Promise<number> {
+  const refresh =
+    mode === 'backfill'
+      ? sql`first_seen = CASE WHEN excluded.first_seen < assets.first_seen THEN excluded.first_seen ELSE assets.first_seen END`
+      : sql`host_key = excluded.host_key, hostname = coalesce(excluded.hostname, assets.hostname),
+            fqdn = coalesce(excluded.fqdn, assets.fqdn), netbios_name = coalesce(excluded.netbios_name, assets.netbios_name),
+            ip_addresses = CASE WHEN excluded.ip_addresses = '[]' THEN assets.ip_addresses ELSE excluded.ip_addresses END,
+            mac_addresses = CASE WHEN excluded.mac_addresses = '[]' THEN assets.mac_addresses ELSE excluded.mac_addresses END,
+            operating_system = coalesce(excluded.operating_system, assets.operating_system),
+            last_seen = excluded.last_seen, updated_at = excluded.updated_at`;
+  await run(
+    db,
+    sql`INSERT INTO assets (tenable_uuid, host_key, hostname, fqdn, netbios_name, ip_addresses, mac_addresses,
+          operating_system, correlation_method, correlation_confidence, first_seen, last_seen, created_at, updated_at)
+        SELECT tenable_uuid, host_key, hostname, fqdn, netbios_name, ip_addresses, mac_addresses, operating_system,
+          'UUID Exact Match', 100, ${scanDate}, ${scanDate}, ${now}, ${now}
+        FROM stage_assets WHERE tenable_uuid IS NOT NULL
+        ON CONFLICT (tenable_uuid) DO UPDATE SET ${refresh}`,
+  );
+  await run(db, sql`UPDATE stage_assets SET asset_id = (SELECT a.id FROM assets a WHERE a.tenable_uuid = stage_assets.tenable_uuid)
+                    WHERE tenable_uuid IS NOT NULL`);
+  // A host without a UUID joins the asset already known under its host name (tracked or not).
+  await run(db, sql`UPDATE stage_assets SET asset_id = (SELECT min(a.id) FROM assets a WHERE a.host_key = stage_assets.host_key)
+                    WHERE tenable_uuid IS NULL`);
+  await run(
+    db,
+    sql`INSERT INTO assets (tenable_uuid, host_key, hostname, fqdn, netbios_name, ip_addresses, mac_addresses,
+          operating_system, correlation_method, correlation_confidence, first_seen, last_seen, created_at, updated_at)
+        SELECT NULL, host_key, hostname, fqdn, netbios_name, ip_addresses, mac_addresses, operating_system,
+          NULL, 100, ${scanDate}, ${scanDate}, ${now}, ${now}
+        FROM stage_assets WHERE tenable_uuid IS NULL AND asset_id IS NULL`,
+  );
+  await run(db, sql`UPDATE stage_assets SET asset_id = (SELECT a.id FROM assets a WHERE a.host_key = stage_assets.host_key AND a.tenable_uuid IS NULL)
+                    WHERE asset_id IS NULL`);
+  if (mode === 'current') {
+    await run(
+      db,
+      sql`UPDATE assets SET last_seen = ${scanDate}, updated_at = ${now},
+            ip_addresses = CASE WHEN s.ip_addresses = '[]' THEN assets.ip_addresses ELSE s.ip_addresses END,
+            operating_system = coalesce(s.operating_system, assets.operating_system)
+          FROM stage_assets s WHERE assets.id = s.asset_id AND s.tenable_uuid IS NULL`,
+    );
+  } else {
+    await run(db, sql`UPDATE assets SET first_seen = ${scanDate}
+                      FROM stage_assets s WHERE assets.id = s.asset_id AND s.tenable_uuid IS NULL AND assets.first_seen > ${scanDate}`);
+  }
+  return scalar(db, sql`SELECT count(DISTINCT asset_id) FROM stage_assets`);
+}
+
+/**
+ * One row per unique key: the representative row is the most severe (then highest VPR,
+ * then first in the file); ports are every port/protocol the key was seen on. Matched
+ * against the existing finding, with whether a scanner-owned field changed.
+ */
+async function buildIncoming(db: Db): Promise<void> {
+  await sql`DROP TABLE IF EXISTS incoming`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS stage_rows_key ON stage_rows (unique_key, port_protocol)`.execute(db);
+  await sql`
+    CREATE TEMP TABLE incoming AS
+    WITH ranked AS (
+      SELECT r.*, row_number() OVER (
+        PARTITION BY r.unique_key
+        ORDER BY r.fixed, r.severity DESC, coalesce(r.vpr_score, -1) DESC, r.seq) AS pick
+      FROM stage_rows r
+    ),
+    ports AS (
+      SELECT unique_key, string_agg(port_protocol, ',' ORDER BY port_protocol) AS ports
+      FROM (SELECT DISTINCT unique_key, port_protocol FROM stage_rows WHERE port_protocol IS NOT NULL) d
+      GROUP BY unique_key
+    )
+    SELECT r.unique_key, r.host_key, r.hostname, r.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
+      r.cvss_base_score, r.cvss3_base_score, p.ports, r.scanner_state, r.fixed, r.first_seen, r.output, r.vpr_counted,
+      s.asset_id, f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen,
+      CASE WHEN f.id IS NOT NULL AND (
+        f.severity <> r.severity OR f.vpr_score IS DISTINCT FROM r.vpr_score
+        OR f.cvss_base_score IS DISTINCT FROM r.cvss_base_score OR f.cvss3_base_score IS DISTINCT FROM r.cvss3_base_score
+        OR f.ports IS DISTINCT FROM p.ports OR f.plugin_id <> r.plugin_id OR f.asset_id IS DISTINCT FROM s.asset_id
+        OR f.scanner_state IS DISTINCT FROM r.scanner_state
+      ) THEN 1 ELSE 0 END AS changed
+    FROM ranked r
+    JOIN stage_assets s ON s.asset_ref = r.asset_ref
+    LEFT JOIN ports p ON p.unique_key = r.unique_key
+    LEFT JOIN findings f ON f.unique_key = r.unique_key
+    WHERE r.pick = 1`.execute(db);
+}
+
+async function insertNewFindings(db: Db, args: { scanDate: string; importId: number; now: string; resolvedOn: string }): Promise<void> {
+  const { scanDate, importId, now, resolvedOn } = args;
+  // Findings the scanner already reports FIXED (or that a back-filled day alone knew) are stored resolved.
+  const resolvedWhen = args.resolvedOn === scanDate ? sql`i.fixed = 1` : sql`1 = 1`;
+  await run(
+    db,
+    sql`INSERT INTO findings (unique_key, asset_id, host_key, hostname, ip_address, plugin_id, cve, severity, vpr_score,
+          cvss_base_score, cvss3_base_score, ports, scanner_state, output, first_seen, last_seen, lifecycle, resolved_on,
+          last_import_id, created_at, updated_at)
+        SELECT i.unique_key, i.asset_id, i.host_key, i.hostname, i.ip_address, i.plugin_id, i.cve, i.severity, i.vpr_score,
+          i.cvss_base_score, i.cvss3_base_score, i.ports, i.scanner_state, i.output,
+          CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END,
+          ${scanDate},
+          CASE WHEN ${resolvedWhen} THEN 'resolved' ELSE 'active' END,
+          CASE WHEN ${resolvedWhen} THEN ${resolvedOn} ELSE NULL END,
+          CAST(${importId} AS INTEGER), ${now}, ${now}
+        FROM incoming i WHERE i.finding_id IS NULL
+        ORDER BY i.unique_key`,
+  );
+  await run(db, sql`UPDATE incoming SET finding_id = (SELECT f.id FROM findings f WHERE f.unique_key = incoming.unique_key)
+                    WHERE finding_id IS NULL`);
+}
+
+/** Scanner-owned columns only: the workflow columns are never touched by an import. */
+async function updateSeenFindings(db: Db, scanDate: string, importId: number, now: string): Promise<void> {
+  await run(
+    db,
+    sql`UPDATE findings SET
+          asset_id = i.asset_id, hostname = i.hostname, ip_address = i.ip_address, plugin_id = i.plugin_id,
+          severity = i.severity, vpr_score = i.vpr_score, cvss_base_score = i.cvss_base_score,
+          cvss3_base_score = i.cvss3_base_score, ports = i.ports, scanner_state = i.scanner_state,
+          output = coalesce(i.output, findings.output),
+          first_seen = CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < findings.first_seen THEN i.first_seen ELSE findings.first_seen END,
+          last_seen = CASE WHEN i.fixed = 1 THEN findings.last_seen ELSE ${scanDate} END,
+          lifecycle = CASE WHEN i.fixed = 1 THEN 'resolved' ELSE 'active' END,
+          resolved_on = CASE WHEN i.fixed = 1 THEN coalesce(findings.resolved_on, ${scanDate}) ELSE NULL END,
+          reopened_count = findings.reopened_count + CASE WHEN i.fixed = 0 AND findings.lifecycle = 'resolved' THEN 1 ELSE 0 END,
+          last_import_id = CAST(${importId} AS INTEGER),
+          updated_at = CASE WHEN i.changed = 1 OR i.fixed = 1 OR findings.lifecycle = 'resolved' THEN ${now} ELSE findings.updated_at END
+        FROM incoming i
+        WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NOT NULL`,
+  );
+}
+
+async function writeSnapshots(db: Db, scanDate: string, importId: number): Promise<void> {
+  await run(
+    db,
+    sql`INSERT INTO finding_snapshots (scan_date, finding_id, import_id, severity, vpr_score, vpr_counted)
+        SELECT ${scanDate}, i.finding_id, CAST(${importId} AS INTEGER), i.severity, i.vpr_score, i.vpr_counted
+        FROM incoming i WHERE i.fixed = 0
+        ORDER BY i.finding_id
+        ON CONFLICT (scan_date, finding_id) DO UPDATE SET
+          import_id = excluded.import_id, severity = excluded.severity,
+          vpr_score = excluded.vpr_score, vpr_counted = excluded.vpr_counted`,
+  );
+}
+
+/** Active findings this scan did not see become resolved; with scope 'hosts' only on hosts the scan covered. */
+async function resolveStale(db: Db, input: RolloverInput): Promise<number> {
+  const hostFilter = input.scope === 'hosts' ? sql`AND asset_id IN (SELECT asset_id FROM stage_assets)` : sql``;
+  return run(
+    db,
+    sql`UPDATE findings SET lifecycle = 'resolved', resolved_on = ${input.scanDate}, updated_at = ${input.now}
+        WHERE lifecycle = 'active' AND last_seen < ${input.scanDate} ${hostFilter}`,
+  );
+}
+
+/**
+ * Recomputes one day's totals from its snapshots (so several files for one day add up).
+ * A plugin's VPR is summed once per row even when the row was split into one finding per CVE.
+ */
+export async function refreshDailyTotals(db: Db, scanDate: string, now: string): Promise<void> {
+  const count = (level: number) => sql`coalesce(sum(CASE WHEN severity = ${sql.lit(level)} THEN 1 ELSE 0 END), 0)`;
+  const vpr = (level: number) =>
+    sql`coalesce(sum(CASE WHEN severity = ${sql.lit(level)} THEN vpr_score * vpr_counted ELSE 0 END), 0)`;
+  const fromImports = (column: string) =>
+    sql`(SELECT coalesce(sum(${sql.ref(column)}), 0) FROM imports WHERE scan_date = ${scanDate} AND status = 'completed')`;
+  await run(
+    db,
+    sql`INSERT INTO daily_totals (scan_date, total_count, critical_count, high_count, medium_count, low_count, info_count,
+          total_vpr, critical_vpr, high_vpr, medium_vpr, low_vpr, info_vpr, new_count, resolved_count, reopened_count, updated_at)
+        SELECT ${scanDate}, count(*), ${count(4)}, ${count(3)}, ${count(2)}, ${count(1)}, ${count(0)},
+          coalesce(sum(vpr_score * vpr_counted), 0), ${vpr(4)}, ${vpr(3)}, ${vpr(2)}, ${vpr(1)}, ${vpr(0)},
+          ${fromImports('created_count')}, ${fromImports('resolved_count')}, ${fromImports('reopened_count')}, ${now}
+        FROM finding_snapshots WHERE scan_date = ${scanDate}
+        ON CONFLICT (scan_date) DO UPDATE SET
+          total_count = excluded.total_count, critical_count = excluded.critical_count, high_count = excluded.high_count,
+          medium_count = excluded.medium_count, low_count = excluded.low_count, info_count = excluded.info_count,
+          total_vpr = excluded.total_vpr, critical_vpr = excluded.critical_vpr, high_vpr = excluded.high_vpr,
+          medium_vpr = excluded.medium_vpr, low_vpr = excluded.low_vpr, info_vpr = excluded.info_vpr,
+          new_count = excluded.new_count, resolved_count = excluded.resolved_count,
+          reopened_count = excluded.reopened_count, updated_at = excluded.updated_at`,
+  );
+}

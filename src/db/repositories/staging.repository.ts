@@ -1,0 +1,191 @@
+/**
+ * Staging: an import first streams its rows into temporary tables on its own connection
+ * (SQLite spills them to a temp file; PostgreSQL temp tables skip the WAL). Nothing in the
+ * real tables changes until the rollover applies the staged rows in one transaction, and a
+ * crash loses only the temp tables, which the database drops by itself.
+ */
+import { sql } from 'kysely';
+import type { Writer } from '../database.ts';
+
+/** One finding candidate: a parsed row split per CVE. */
+export interface StagedRow {
+  seq: number;
+  uniqueKey: string;
+  assetRef: string;
+  hostKey: string;
+  hostname: string | null;
+  ipAddress: string | null;
+  pluginId: string;
+  cve: string | null;
+  severity: number;
+  vprScore: number | null;
+  cvssBaseScore: number | null;
+  cvss3BaseScore: number | null;
+  /** "443/tcp"; null when the row names no port. */
+  portProtocol: string | null;
+  scannerState: string | null;
+  /** 1 when the scanner reports the finding FIXED. */
+  fixed: 0 | 1;
+  firstSeen: string | null;
+  output: string | null;
+  /** 1 on the first CVE of a row, 0 on the others: a plugin's VPR counts once per host in totals. */
+  vprCounted: 0 | 1;
+}
+
+export interface StagedAsset {
+  assetRef: string;
+  tenableUuid: string | null;
+  hostKey: string;
+  hostname: string | null;
+  fqdn: string | null;
+  netbiosName: string | null;
+  ipAddresses: string[];
+  macAddresses: string[];
+  operatingSystem: string | null;
+}
+
+export interface StagedPlugin {
+  pluginId: string;
+  pluginName: string;
+  pluginFamily: string | null;
+  synopsis: string | null;
+  description: string | null;
+  solution: string | null;
+  seeAlso: string[];
+  cvssBaseScore: number | null;
+  cvss3BaseScore: number | null;
+  vprScore: number | null;
+  exploitAvailable: 0 | 1;
+}
+
+const ROW_COLUMNS = [
+  'seq', 'unique_key', 'asset_ref', 'host_key', 'hostname', 'ip_address', 'plugin_id', 'cve', 'severity', 'vpr_score',
+  'cvss_base_score', 'cvss3_base_score', 'port_protocol', 'scanner_state', 'fixed', 'first_seen', 'output', 'vpr_counted',
+] as const;
+const ROW_PG_TYPES = [
+  'int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'float8',
+  'float8', 'float8', 'text', 'text', 'int', 'text', 'text', 'int',
+];
+
+function rowValues(r: StagedRow): unknown[] {
+  return [
+    r.seq, r.uniqueKey, r.assetRef, r.hostKey, r.hostname, r.ipAddress, r.pluginId, r.cve, r.severity, r.vprScore,
+    r.cvssBaseScore, r.cvss3BaseScore, r.portProtocol, r.scannerState, r.fixed, r.firstSeen, r.output, r.vprCounted,
+  ];
+}
+
+const PLUGIN_COLUMNS = [
+  'plugin_id', 'plugin_name', 'plugin_family', 'synopsis', 'description', 'solution', 'see_also', 'cvss_base_score',
+  'cvss3_base_score', 'vpr_score', 'exploit_available',
+] as const;
+const PLUGIN_PG_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'float8', 'int'];
+
+function pluginValues(p: StagedPlugin): unknown[] {
+  return [
+    p.pluginId, p.pluginName, p.pluginFamily, p.synopsis, p.description, p.solution, JSON.stringify(p.seeAlso),
+    p.cvssBaseScore, p.cvss3BaseScore, p.vprScore, p.exploitAvailable,
+  ];
+}
+
+const ASSET_COLUMNS = [
+  'asset_ref', 'tenable_uuid', 'host_key', 'hostname', 'fqdn', 'netbios_name', 'ip_addresses', 'mac_addresses', 'operating_system',
+] as const;
+const ASSET_PG_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+
+function assetValues(a: StagedAsset): unknown[] {
+  return [
+    a.assetRef, a.tenableUuid, a.hostKey, a.hostname, a.fqdn, a.netbiosName, JSON.stringify(a.ipAddresses),
+    JSON.stringify(a.macAddresses), a.operatingSystem,
+  ];
+}
+
+const PLUGIN_CVE_COLUMNS = ['plugin_id', 'cve_id'] as const;
+
+/** Creates the staging tables on the writer's connection (dropped first if a previous import on it left them). */
+export async function createStagingTables(writer: Writer): Promise<void> {
+  const real = writer.dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
+  const statements = [
+    'DROP TABLE IF EXISTS stage_rows',
+    'DROP TABLE IF EXISTS stage_assets',
+    'DROP TABLE IF EXISTS stage_plugins',
+    'DROP TABLE IF EXISTS stage_plugin_cves',
+    'DROP TABLE IF EXISTS incoming',
+    `CREATE TEMP TABLE stage_rows (
+      seq INTEGER NOT NULL, unique_key TEXT NOT NULL, asset_ref TEXT NOT NULL, host_key TEXT NOT NULL,
+      hostname TEXT, ip_address TEXT, plugin_id TEXT NOT NULL, cve TEXT, severity INTEGER NOT NULL,
+      vpr_score ${real}, cvss_base_score ${real}, cvss3_base_score ${real}, port_protocol TEXT, scanner_state TEXT,
+      fixed INTEGER NOT NULL, first_seen TEXT, output TEXT, vpr_counted INTEGER NOT NULL)`,
+    `CREATE TEMP TABLE stage_assets (
+      asset_ref TEXT PRIMARY KEY, tenable_uuid TEXT, host_key TEXT NOT NULL, hostname TEXT, fqdn TEXT,
+      netbios_name TEXT, ip_addresses TEXT NOT NULL, mac_addresses TEXT NOT NULL, operating_system TEXT, asset_id INTEGER)`,
+    `CREATE TEMP TABLE stage_plugins (
+      plugin_id TEXT PRIMARY KEY, plugin_name TEXT NOT NULL, plugin_family TEXT, synopsis TEXT, description TEXT,
+      solution TEXT, see_also TEXT NOT NULL, cvss_base_score ${real}, cvss3_base_score ${real}, vpr_score ${real},
+      exploit_available INTEGER NOT NULL)`,
+    'CREATE TEMP TABLE stage_plugin_cves (plugin_id TEXT NOT NULL, cve_id TEXT NOT NULL, PRIMARY KEY (plugin_id, cve_id))',
+  ];
+  for (const statement of statements) await sql.raw(statement).execute(writer.db);
+}
+
+/** Buffers staged records and writes them in batches, with the fastest bulk path each dialect has. */
+export class StagingWriter {
+  private rows: StagedRow[] = [];
+  private plugins: StagedPlugin[] = [];
+  private pluginCves: [string, string][] = [];
+  private readonly batchSize: number;
+
+  constructor(private readonly writer: Writer, batchSize = 5000) {
+    this.batchSize = batchSize;
+  }
+
+  /** Queues a row; resolves once any full batch has been written (back-pressure for the parser). */
+  async addRow(row: StagedRow): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= this.batchSize) await this.flushRows();
+  }
+
+  addPlugin(plugin: StagedPlugin): void {
+    this.plugins.push(plugin);
+  }
+
+  addPluginCve(pluginId: string, cve: string): void {
+    this.pluginCves.push([pluginId, cve]);
+  }
+
+  /** Writes everything still buffered, then the assets gathered by the caller. */
+  async finish(assets: Iterable<StagedAsset>): Promise<void> {
+    await this.flushRows();
+    await this.insert('stage_plugins', PLUGIN_COLUMNS, PLUGIN_PG_TYPES, this.plugins.map(pluginValues));
+    this.plugins = [];
+    await this.insert('stage_plugin_cves', PLUGIN_CVE_COLUMNS, ['text', 'text'], this.pluginCves);
+    this.pluginCves = [];
+    const assetRows: unknown[][] = [];
+    for (const asset of assets) {
+      assetRows.push(assetValues(asset));
+      if (assetRows.length >= this.batchSize) await this.insert('stage_assets', ASSET_COLUMNS, ASSET_PG_TYPES, assetRows.splice(0));
+    }
+    await this.insert('stage_assets', ASSET_COLUMNS, ASSET_PG_TYPES, assetRows);
+  }
+
+  private async flushRows(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const batch = this.rows;
+    this.rows = [];
+    await this.insert('stage_rows', ROW_COLUMNS, ROW_PG_TYPES, batch.map(rowValues));
+  }
+
+  private async insert(table: string, columns: readonly string[], pgTypes: readonly string[], rows: unknown[][]): Promise<void> {
+    if (rows.length === 0) return;
+    const { sqlite } = this.writer;
+    if (sqlite) {
+      const statement = sqlite.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      sqlite.transaction(() => {
+        for (const values of rows) statement.run(values);
+      })();
+      return;
+    }
+    // One statement per batch: each column travels as one array parameter and unnest() zips them.
+    const arrays = columns.map((_, c) => sql`${rows.map((values) => values[c])}::${sql.raw(`${pgTypes[c]}[]`)}`);
+    await sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) SELECT * FROM unnest(${sql.join(arrays)})`.execute(this.writer.db);
+  }
+}

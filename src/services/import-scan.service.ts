@@ -1,0 +1,419 @@
+/**
+ * Importing a scan file: detect its format, stream its rows into staging (every row is
+ * either staged or recorded as rejected with line, field and reason), then apply the
+ * rollover in one transaction. The same code path serves the CLI, the HTTP API and the
+ * benchmark.
+ */
+import { stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DatabaseHandle, Writer } from '../db/database.ts';
+import {
+  findImport,
+  insertImport,
+  insertRejections,
+  listRunningImports,
+  markImportFailed,
+  type Rejection,
+  updateImportProgress,
+} from '../db/repositories/imports.repository.ts';
+import { applyRollover, type RolloverCounts } from '../db/repositories/rollover.repository.ts';
+import { createStagingTables, type StagedAsset, StagingWriter } from '../db/repositories/staging.repository.ts';
+import type { ImportRow, RolloverScope } from '../db/schema.ts';
+import { findingKey, normalizeHost } from '../domain/finding-identity.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { FormatId, ImportFormat, ParsedFinding, ParseEvent } from '../importers/importer.ts';
+import { openImportFile } from '../importers/registry.ts';
+import type { ImportProgress } from '../shared/import-progress.ts';
+import { DomainError } from '../domain/errors.ts';
+
+export interface ImportRequest {
+  filePath: string;
+  /** Name shown in the import history (an upload's original name); defaults to the file's base name. */
+  fileName?: string | undefined;
+  /** YYYY-MM-DD. Default: a date in the file name (2025-01-31 or 20250131), else today (UTC). */
+  scanDate?: string | undefined;
+  format?: FormatId | 'auto' | undefined;
+  scope?: RolloverScope | undefined;
+  source?: 'cli' | 'api' | 'bench' | undefined;
+}
+
+export interface ImportSummary extends RolloverCounts {
+  importId: number;
+  fileName: string;
+  format: FormatId;
+  scanDate: string;
+  scope: RolloverScope;
+  rowsRead: number;
+  rejected: number;
+  seconds: number;
+}
+
+/** An import whose file was recognised and whose record exists; `run` does the work. */
+export interface PreparedImport {
+  readonly importId: number;
+  readonly fileName: string;
+  readonly format: FormatId;
+  readonly scanDate: string;
+  readonly scope: RolloverScope;
+  run(): Promise<ImportSummary>;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PROGRESS_INTERVAL_MS = 500;
+const REJECTION_BATCH = 1000;
+/** Per asset, so a host with thousands of addresses cannot grow memory without bound. */
+const MAX_ADDRESSES_PER_ASSET = 64;
+
+export function isValidIsoDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+/** A scan date embedded in a file name, as 2025-01-31 or 20250131. */
+export function scanDateFromFileName(fileName: string): string | undefined {
+  const match = /(20\d{2})-?([01]\d)-?([0-3]\d)/.exec(path.basename(fileName));
+  if (!match) return undefined;
+  const candidate = `${match[1]}-${match[2]}-${match[3]}`;
+  return isValidIsoDate(candidate) ? candidate : undefined;
+}
+
+function owner(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+export class ImportScanService {
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly events?: EventBus,
+  ) {}
+
+  /** Detects the format (failing fast on an unrecognised file) and records the import as running. */
+  async prepare(request: ImportRequest): Promise<PreparedImport> {
+    const fileName = request.fileName ?? path.basename(request.filePath);
+    const scanDate = request.scanDate ?? scanDateFromFileName(fileName) ?? new Date().toISOString().slice(0, 10);
+    if (!isValidIsoDate(scanDate)) {
+      throw new DomainError('invalid_scan_date', `scan date "${scanDate}" is not a valid YYYY-MM-DD date`);
+    }
+    const scope = request.scope ?? 'all';
+    const { size } = await stat(request.filePath).catch((err: NodeJS.ErrnoException) => {
+      throw new DomainError('file_not_found', `cannot read ${request.filePath}: ${err.code ?? err.message}`);
+    });
+    const opened = await openImportFile(request.filePath, { format: request.format ?? 'auto', fileName });
+    const now = new Date().toISOString();
+    const importId = await insertImport(this.database.db, {
+      file_name: fileName,
+      format: opened.format.id,
+      source: request.source ?? 'api',
+      scan_date: scanDate,
+      scope,
+      mode: null,
+      status: 'running',
+      phase: 'parsing',
+      error: null,
+      owner: owner(),
+      heartbeat_at: now,
+      bytes_total: size,
+      started_at: now,
+      finished_at: null,
+    });
+    const context: RunContext = { importId, fileName, scanDate, scope, ...opened };
+    return {
+      importId,
+      fileName,
+      format: opened.format.id,
+      scanDate,
+      scope,
+      run: () => this.run(context),
+    };
+  }
+
+  /** prepare + run, for callers that need nothing in between. */
+  async importFile(request: ImportRequest): Promise<ImportSummary> {
+    return (await this.prepare(request)).run();
+  }
+
+  /**
+   * Marks imports whose process is gone as failed: same host and the pid is dead, or
+   * (another host, PostgreSQL) no heartbeat for `staleAfterMs`. Returns the ids failed.
+   */
+  async recoverInterrupted(staleAfterMs = 120_000): Promise<number[]> {
+    const failed: number[] = [];
+    const now = Date.now();
+    for (const running of await listRunningImports(this.database.db)) {
+      const [host, pidText] = (running.owner ?? '').split(':');
+      const pid = Number(pidText);
+      let gone: boolean;
+      if (host === os.hostname() && Number.isInteger(pid) && pid > 0) {
+        gone = pid !== process.pid && !processAlive(pid);
+      } else {
+        const beat = running.heartbeat_at ? Date.parse(running.heartbeat_at) : 0;
+        gone = now - beat > staleAfterMs;
+      }
+      if (gone) {
+        await markImportFailed(this.database.db, running.id, 'interrupted: the process running this import stopped before it finished; nothing was applied', new Date().toISOString());
+        failed.push(running.id);
+      }
+    }
+    return failed;
+  }
+
+  async get(importId: number): Promise<ImportRow | undefined> {
+    return findImport(this.database.db, importId);
+  }
+
+  private async run(context: RunContext): Promise<ImportSummary> {
+    const started = performance.now();
+    const tracker = new ProgressTracker(context, (progress) => this.report(progress));
+    try {
+      const { counts, rowsRead, rejected } = await this.database.withWriter(async (writer) => {
+        await createStagingTables(writer);
+        const staged = await this.stage(writer, context, tracker);
+        tracker.phase('applying');
+        await this.heartbeat(context.importId, tracker);
+        const counts = await applyRollover(writer, {
+          importId: context.importId,
+          scanDate: context.scanDate,
+          scope: context.scope,
+          now: new Date().toISOString(),
+        });
+        return { counts, ...staged };
+      });
+      tracker.phase('completed');
+      return {
+        ...counts,
+        importId: context.importId,
+        fileName: context.fileName,
+        format: context.format.id,
+        scanDate: context.scanDate,
+        scope: context.scope,
+        rowsRead,
+        rejected,
+        seconds: (performance.now() - started) / 1000,
+      };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await markImportFailed(this.database.db, context.importId, message, new Date().toISOString()).catch(() => undefined);
+      tracker.fail(message);
+      throw err;
+    }
+  }
+
+  private async stage(writer: Writer, context: RunContext, tracker: ProgressTracker): Promise<{ rowsRead: number; rejected: number }> {
+    const staging = new StagingWriter(writer);
+    const assets = new Map<string, AssetAccumulator>();
+    const seenPlugins = new Set<string>();
+    const seenPluginCves = new Set<string>();
+    let pendingRejections: Rejection[] = [];
+    let storedRejections = 0;
+    let seq = 0;
+
+    const flushRejections = async () => {
+      if (pendingRejections.length === 0) return;
+      await insertRejections(writer.db, context.importId, storedRejections, pendingRejections);
+      storedRejections += pendingRejections.length;
+      pendingRejections = [];
+    };
+
+    for await (const event of context.events as AsyncIterable<ParseEvent>) {
+      if (event.kind === 'rejected') {
+        pendingRejections.push(event.issue);
+        tracker.rejected += 1;
+        if (pendingRejections.length >= REJECTION_BATCH) await flushRejections();
+      } else {
+        const finding = event.finding;
+        const hostKey = normalizeHost(finding.hostname, finding.ipAddress);
+        const assetRef = finding.assetUuid ? `u:${finding.assetUuid.toLowerCase()}` : `h:${hostKey}`;
+        accumulateAsset(assets, assetRef, hostKey, finding);
+        if (!seenPlugins.has(finding.pluginId)) {
+          seenPlugins.add(finding.pluginId);
+          staging.addPlugin(toStagedPlugin(finding));
+        }
+        const cves: (string | null)[] = finding.cves.length > 0 ? finding.cves : [null];
+        for (let i = 0; i < cves.length; i++) {
+          const cve = cves[i] ?? null;
+          if (cve !== null) {
+            const link = `${finding.pluginId}|${cve}`;
+            if (!seenPluginCves.has(link)) {
+              seenPluginCves.add(link);
+              staging.addPluginCve(finding.pluginId, cve);
+            }
+          }
+          await staging.addRow({
+            seq: seq++,
+            uniqueKey: findingKey(hostKey, cve ?? undefined, finding.pluginId, finding.description),
+            assetRef,
+            hostKey,
+            hostname: finding.hostname ?? null,
+            ipAddress: finding.ipAddress ?? null,
+            pluginId: finding.pluginId,
+            cve,
+            severity: finding.severity,
+            vprScore: finding.vprScore ?? null,
+            cvssBaseScore: finding.cvssBaseScore ?? null,
+            cvss3BaseScore: finding.cvss3BaseScore ?? null,
+            portProtocol: finding.port === undefined ? null : `${finding.port}/${finding.protocol ?? 'tcp'}`,
+            scannerState: finding.state ?? null,
+            fixed: finding.state === 'FIXED' ? 1 : 0,
+            firstSeen: finding.firstSeen ?? null,
+            output: finding.output ?? null,
+            vprCounted: i === 0 ? 1 : 0,
+          });
+        }
+        tracker.rowsRead += 1;
+      }
+      if (tracker.due()) {
+        tracker.bytesRead = context.bytesRead();
+        tracker.emit();
+        await this.heartbeat(context.importId, tracker);
+      }
+    }
+    await flushRejections();
+    await staging.finish(Array.from(assets.values(), toStagedAsset));
+    tracker.bytesRead = context.totalBytes;
+    return { rowsRead: tracker.rowsRead, rejected: tracker.rejected };
+  }
+
+  private async heartbeat(importId: number, tracker: ProgressTracker): Promise<void> {
+    await updateImportProgress(this.database.db, importId, {
+      phase: tracker.current,
+      rowsRead: tracker.rowsRead,
+      rejected: tracker.rejected,
+      heartbeatAt: new Date().toISOString(),
+    });
+  }
+
+  private report(progress: ImportProgress): void {
+    this.events?.publish('import.progress', progress);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface RunContext {
+  importId: number;
+  fileName: string;
+  scanDate: string;
+  scope: RolloverScope;
+  format: ImportFormat;
+  events: AsyncIterable<ParseEvent>;
+  totalBytes: number;
+  bytesRead(): number;
+}
+
+class ProgressTracker {
+  rowsRead = 0;
+  rejected = 0;
+  bytesRead = 0;
+  current: ImportProgress['phase'] = 'parsing';
+  private readonly startedAt = performance.now();
+  private lastEmit = 0;
+
+  constructor(
+    private readonly context: RunContext,
+    private readonly sink: (progress: ImportProgress) => void,
+  ) {}
+
+  due(): boolean {
+    // Checked per row: the clock is read only every 1024 rows.
+    if ((this.rowsRead + this.rejected) % 1024 !== 0) return false;
+    const now = performance.now();
+    if (now - this.lastEmit < PROGRESS_INTERVAL_MS) return false;
+    this.lastEmit = now;
+    return true;
+  }
+
+  phase(phase: ImportProgress['phase']): void {
+    this.current = phase;
+    this.emit();
+  }
+
+  fail(error: string): void {
+    this.current = 'failed';
+    this.emit(error);
+  }
+
+  emit(error?: string): void {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    const rowsPerSecond = seconds > 0 ? this.rowsRead / seconds : 0;
+    const bytesPerSecond = seconds > 0 ? this.bytesRead / seconds : 0;
+    const remaining = this.context.totalBytes - this.bytesRead;
+    this.sink({
+      importId: this.context.importId,
+      fileName: this.context.fileName,
+      phase: this.current,
+      rowsRead: this.rowsRead,
+      rejected: this.rejected,
+      bytesRead: this.bytesRead,
+      totalBytes: this.context.totalBytes,
+      rowsPerSecond: Math.round(rowsPerSecond),
+      etaSeconds: this.current === 'parsing' && bytesPerSecond > 0 ? Math.round(remaining / bytesPerSecond) : null,
+      ...(error ? { error } : {}),
+    });
+  }
+}
+
+interface AssetAccumulator {
+  asset: StagedAsset;
+  ips: Set<string>;
+  macs: Set<string>;
+}
+
+function accumulateAsset(assets: Map<string, AssetAccumulator>, assetRef: string, hostKey: string, finding: ParsedFinding): void {
+  let entry = assets.get(assetRef);
+  if (!entry) {
+    entry = {
+      asset: {
+        assetRef,
+        tenableUuid: finding.assetUuid ? finding.assetUuid.toLowerCase() : null,
+        hostKey,
+        hostname: null,
+        fqdn: null,
+        netbiosName: null,
+        ipAddresses: [],
+        macAddresses: [],
+        operatingSystem: null,
+      },
+      ips: new Set(),
+      macs: new Set(),
+    };
+    assets.set(assetRef, entry);
+  }
+  const { asset } = entry;
+  // The latest row wins for names; addresses accumulate.
+  asset.hostKey = hostKey;
+  if (finding.hostname) asset.hostname = finding.hostname;
+  if (finding.fqdn) asset.fqdn = finding.fqdn;
+  if (finding.netbiosName) asset.netbiosName = finding.netbiosName;
+  if (finding.operatingSystem) asset.operatingSystem = finding.operatingSystem;
+  if (finding.ipAddress && entry.ips.size < MAX_ADDRESSES_PER_ASSET) entry.ips.add(finding.ipAddress);
+  if (finding.macAddress && entry.macs.size < MAX_ADDRESSES_PER_ASSET) entry.macs.add(finding.macAddress.toLowerCase());
+}
+
+function toStagedAsset(entry: AssetAccumulator): StagedAsset {
+  return { ...entry.asset, ipAddresses: [...entry.ips].sort(), macAddresses: [...entry.macs].sort() };
+}
+
+function toStagedPlugin(finding: ParsedFinding) {
+  return {
+    pluginId: finding.pluginId,
+    pluginName: finding.pluginName,
+    pluginFamily: finding.pluginFamily ?? null,
+    synopsis: finding.synopsis ?? null,
+    description: finding.description ?? null,
+    solution: finding.solution ?? null,
+    seeAlso: finding.seeAlso ?? [],
+    cvssBaseScore: finding.cvssBaseScore ?? null,
+    cvss3BaseScore: finding.cvss3BaseScore ?? null,
+    vprScore: finding.vprScore ?? null,
+    exploitAvailable: finding.exploitAvailable ? (1 as const) : (0 as const),
+  };
+}

@@ -1,0 +1,201 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ImportScanService } from '../../src/services/import-scan.service.ts';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.ts';
+import { type SimpleRow, tempDir, writeNessusCsv, writeSimpleCsv } from '../helpers/scan-files.ts';
+
+describe.each(DIALECTS)('rollover on %s', (dialect) => {
+  let tdb: TestDatabase;
+  let service: ImportScanService;
+  let dir: string;
+
+  beforeEach(async () => {
+    tdb = await createTestDatabase(dialect);
+    service = new ImportScanService(tdb.handle);
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await tdb.destroy();
+  });
+
+  const findings = () =>
+    tdb.handle.db.selectFrom('findings').selectAll().orderBy('unique_key').execute();
+  const byKey = async () => new Map((await findings()).map((f) => [f.unique_key, f]));
+  const importRows = (name: string, rows: SimpleRow[], scanDate: string, scope: 'all' | 'hosts' = 'all') =>
+    service.importFile({ filePath: writeSimpleCsv(dir, name, rows), scanDate, scope });
+
+  const day1: SimpleRow[] = [
+    { hostname: 'WEB01.corp.example.com', ip: '10.0.0.1', severity: 'Critical', vpr: 9.1, pluginId: '1001', cve: 'CVE-2024-0001' },
+    { hostname: 'web01', ip: '10.0.0.1', severity: 'High', vpr: 7.0, pluginId: '1002', cve: 'CVE-2024-0002, CVE-2024-0003' },
+    { hostname: 'db01', ip: '10.0.0.2', severity: 'Medium', vpr: 5.0, pluginId: '1003' },
+    { hostname: '', ip: '10.0.0.3', severity: 'Low', vpr: 2.0, pluginId: '1004' },
+  ];
+
+  it('creates one finding per CVE, keys hosts by short lower-case name, falls back to the IP', async () => {
+    const summary = await importRows('day1.csv', day1, '2025-01-01');
+    expect(summary).toMatchObject({ mode: 'current', rowsRead: 4, rejected: 0, created: 5, updated: 0, resolved: 0, hosts: 3 });
+    const keys = [...(await byKey()).keys()];
+    expect(keys).toEqual(
+      expect.arrayContaining(['web01|CVE-2024-0001', 'web01|CVE-2024-0002', 'web01|CVE-2024-0003', '10.0.0.3|1004|' + keys.find((k) => k.startsWith('10.0.0.3|1004|'))!.split('|')[2]]),
+    );
+    expect(keys.some((k) => k.startsWith('db01|1003|'))).toBe(true);
+    const current = await tdb.handle.db.selectFrom('vulnerabilities_current').select('id').execute();
+    expect(current).toHaveLength(5);
+  });
+
+  it('counts a plugin VPR once in daily totals when the row is split over several CVEs', async () => {
+    await importRows('day1.csv', day1, '2025-01-01');
+    const totals = await tdb.handle.db.selectFrom('daily_totals').selectAll().executeTakeFirstOrThrow();
+    expect(Number(totals.total_count)).toBe(5);
+    expect(Number(totals.critical_count)).toBe(1);
+    expect(Number(totals.high_count)).toBe(2);
+    // 9.1 + 7.0 (once, not twice) + 5.0 + 2.0
+    expect(Number(totals.total_vpr)).toBeCloseTo(23.1, 5);
+    expect(Number(totals.high_vpr)).toBeCloseTo(7.0, 5);
+    expect(Number(totals.new_count)).toBe(5);
+  });
+
+  it('resolves what disappeared, creates what is new, updates what changed, leaves the rest unchanged', async () => {
+    await importRows('day1.csv', day1, '2025-01-01');
+    const day2: SimpleRow[] = [
+      { hostname: 'web01', ip: '10.0.0.1', severity: 'Critical', vpr: 9.8, pluginId: '1001', cve: 'CVE-2024-0001' },
+      { hostname: 'web01', ip: '10.0.0.1', severity: 'High', vpr: 7.0, pluginId: '1002', cve: 'CVE-2024-0002, CVE-2024-0003' },
+      { hostname: 'db01', ip: '10.0.0.2', severity: 'High', vpr: 8.0, pluginId: '1005', cve: 'CVE-2024-0005' },
+    ];
+    const summary = await importRows('day2.csv', day2, '2025-01-02');
+    expect(summary).toMatchObject({ created: 1, updated: 1, unchanged: 2, resolved: 2, reopened: 0 });
+    const after = await byKey();
+    expect(after.get('web01|CVE-2024-0001')).toMatchObject({ vpr_score: 9.8, lifecycle: 'active', last_seen: '2025-01-02', first_seen: '2025-01-01' });
+    const gone = [...after.values()].filter((f) => f.lifecycle === 'resolved');
+    expect(gone.map((f) => f.host_key).sort()).toEqual(['10.0.0.3', 'db01']);
+    expect(gone.every((f) => f.resolved_on === '2025-01-02')).toBe(true);
+    const snapshots = await tdb.handle.db.selectFrom('finding_snapshots').select(['scan_date']).execute();
+    expect(snapshots.filter((s) => s.scan_date === '2025-01-01')).toHaveLength(5);
+    expect(snapshots.filter((s) => s.scan_date === '2025-01-02')).toHaveLength(4);
+    const totals = await tdb.handle.db.selectFrom('daily_totals').selectAll().where('scan_date', '=', '2025-01-02').executeTakeFirstOrThrow();
+    expect(Number(totals.total_count)).toBe(4);
+    expect(Number(totals.new_count)).toBe(1);
+    expect(Number(totals.resolved_count)).toBe(2);
+  });
+
+  it('reopens a finding that comes back and keeps the analyst workflow fields', async () => {
+    await importRows('day1.csv', day1, '2025-01-01');
+    await tdb.handle.db
+      .updateTable('findings')
+      .set({ status: 'In Progress', assigned_to: 'alice', remediation_notes: 'ticket OPS-12' })
+      .where('host_key', '=', 'db01')
+      .execute();
+    await importRows('day2.csv', day1.filter((r) => r.hostname !== 'db01'), '2025-01-02');
+    const summary = await importRows('day3.csv', day1, '2025-01-03');
+    expect(summary).toMatchObject({ reopened: 1, created: 0, resolved: 0 });
+    const db01 = [...(await byKey()).values()].find((f) => f.host_key === 'db01')!;
+    expect(db01).toMatchObject({
+      lifecycle: 'active',
+      resolved_on: null,
+      reopened_count: 1,
+      status: 'In Progress',
+      assigned_to: 'alice',
+      remediation_notes: 'ticket OPS-12',
+      last_seen: '2025-01-03',
+    });
+    const totals = await tdb.handle.db.selectFrom('daily_totals').select(['reopened_count']).where('scan_date', '=', '2025-01-03').executeTakeFirstOrThrow();
+    expect(Number(totals.reopened_count)).toBe(1);
+  });
+
+  it('is idempotent: the same file for the same date again changes nothing', async () => {
+    await importRows('day1.csv', day1, '2025-01-01');
+    const before = await findings();
+    const totalsBefore = await tdb.handle.db.selectFrom('daily_totals').selectAll().execute();
+    const snapshotsBefore = await tdb.handle.db.selectFrom('finding_snapshots').selectAll().orderBy('finding_id').execute();
+    const again = await importRows('day1-again.csv', day1, '2025-01-01');
+    expect(again).toMatchObject({ created: 0, updated: 0, resolved: 0, reopened: 0, unchanged: 5 });
+    expect(await findings()).toEqual(before.map((f) => ({ ...f, last_import_id: again.importId })));
+    const totalsAfter = await tdb.handle.db.selectFrom('daily_totals').selectAll().execute();
+    expect(totalsAfter.map(({ updated_at: _u, ...t }) => t)).toEqual(totalsBefore.map(({ updated_at: _u, ...t }) => t));
+    const snapshotsAfter = await tdb.handle.db.selectFrom('finding_snapshots').selectAll().orderBy('finding_id').execute();
+    expect(snapshotsAfter.map(({ import_id: _i, ...s }) => s)).toEqual(snapshotsBefore.map(({ import_id: _i, ...s }) => s));
+  });
+
+  it('back-fills an older scan date without rolling current state back', async () => {
+    await importRows('day2.csv', day1.slice(0, 2), '2025-01-02');
+    const current = await findings();
+    const old: SimpleRow[] = [...day1.slice(0, 1), { hostname: 'legacy', ip: '10.9.9.9', severity: 'High', vpr: 6.5, pluginId: '2001', cve: 'CVE-2020-0001' }];
+    const summary = await importRows('day1.csv', old, '2025-01-01');
+    expect(summary).toMatchObject({ mode: 'backfill', created: 1, updated: 1, resolved: 0 });
+    const after = await byKey();
+    expect(after.get('web01|CVE-2024-0001')).toMatchObject({ first_seen: '2025-01-01', last_seen: '2025-01-02', lifecycle: 'active' });
+    expect(after.get('legacy|CVE-2020-0001')).toMatchObject({ lifecycle: 'resolved', first_seen: '2025-01-01', last_seen: '2025-01-01', resolved_on: '2025-01-02' });
+    // Still-active findings of the newer day were not touched (beyond first_seen).
+    for (const f of current) expect(after.get(f.unique_key)?.lifecycle).toBe('active');
+    const totals = await tdb.handle.db.selectFrom('daily_totals').select(['scan_date', 'total_count']).orderBy('scan_date').execute();
+    expect(totals.map((t) => [t.scan_date, Number(t.total_count)])).toEqual([
+      ['2025-01-01', 2],
+      ['2025-01-02', 3],
+    ]);
+  });
+
+  it('with scope "hosts" resolves only findings on hosts the import covered', async () => {
+    await importRows('day1.csv', day1, '2025-01-01');
+    const partial = [{ hostname: 'db01', ip: '10.0.0.2', severity: 'High', vpr: 8.0, pluginId: '1005', cve: 'CVE-2024-0005' }];
+    const hostsScope = await importRows('db-only.csv', partial, '2025-01-02', 'hosts');
+    expect(hostsScope).toMatchObject({ created: 1, resolved: 1 });
+    const active = (await findings()).filter((f) => f.lifecycle === 'active').map((f) => f.host_key);
+    expect(active.sort()).toEqual(['10.0.0.3', 'db01', 'web01', 'web01', 'web01']);
+    const allScope = await importRows('db-only-all.csv', partial, '2025-01-03', 'all');
+    expect(allScope).toMatchObject({ resolved: 4, unchanged: 1 });
+  });
+
+  it('keeps every port a finding was seen on', async () => {
+    const file = writeNessusCsv(dir, 'nessus.csv', [
+      { pluginId: '22964', risk: 'None', host: '192.0.2.10', protocol: 'tcp', port: 443 },
+      { pluginId: '22964', risk: 'None', host: '192.0.2.10', protocol: 'tcp', port: 80 },
+      { pluginId: '22964', risk: 'None', host: '192.0.2.10', protocol: 'udp', port: 80 },
+    ]);
+    const summary = await service.importFile({ filePath: file, scanDate: '2025-02-01' });
+    expect(summary).toMatchObject({ format: 'nessus-csv', rowsRead: 3, created: 1 });
+    const [finding] = await findings();
+    expect(finding?.ports).toBe('443/tcp,80/tcp,80/udp');
+  });
+
+  it('records rejected rows with line, field and reason, and imports the rest', async () => {
+    const file = writeSimpleCsv(dir, 'bad.csv', [
+      { hostname: 'ok1', severity: 'High', pluginId: '1' },
+      { hostname: '', severity: 'High', pluginId: '2' },
+      { hostname: 'ok2', severity: 'High', pluginId: '3', vpr: 'abc' as unknown as number },
+    ]);
+    const summary = await service.importFile({ filePath: file, scanDate: '2025-03-01' });
+    expect(summary).toMatchObject({ rowsRead: 1, rejected: 2, created: 1 });
+    const rejections = await tdb.handle.db.selectFrom('import_rejections').selectAll().orderBy('seq').execute();
+    expect(rejections.map((r) => r.line)).toEqual([3, 4]);
+    expect(rejections[1]?.field?.toLowerCase()).toBe('vpr_score');
+    expect(rejections[1]?.reason).toMatch(/abc/);
+    const row = await service.get(summary.importId);
+    expect(row).toMatchObject({ status: 'completed', rejected_count: 2, rows_read: 1 });
+  });
+
+  it('resolves a finding the scanner reports FIXED', async () => {
+    await importRows('day1.csv', day1, '2025-01-01');
+    const fixed = day1.map((r) => (r.hostname === 'db01' ? { ...r, state: 'fixed' } : r));
+    const summary = await importRows('day2.csv', fixed, '2025-01-02');
+    expect(summary).toMatchObject({ resolved: 1, unchanged: 4 });
+    const db01 = [...(await byKey()).values()].find((f) => f.host_key === 'db01')!;
+    expect(db01).toMatchObject({ lifecycle: 'resolved', resolved_on: '2025-01-02', last_seen: '2025-01-01' });
+  });
+
+  it('fails fast on an unrecognised file, naming the formats it knows', async () => {
+    const file = writeSimpleCsv(dir, 'x.csv', []).replace('x.csv', 'weird.csv');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'foo,bar,baz\n1,2,3\n');
+    const error = await service.importFile({ filePath: file, scanDate: '2025-01-01' }).catch((err: Error) => err);
+    expect(error).toBeInstanceOf(Error);
+    for (const expected of ['weird.csv', '"foo"', 'tenable-vm-csv', 'tenable-sc-csv', 'nessus-xml', 'hextrackr-csv', 'definition.id']) {
+      expect((error as Error).message).toContain(expected);
+    }
+    const imports = await tdb.handle.db.selectFrom('imports').select('id').execute();
+    expect(imports).toHaveLength(0);
+  });
+
+  it('refuses an invalid scan date', async () => {
+    const file = writeSimpleCsv(dir, 'a.csv', day1);
+    await expect(service.importFile({ filePath: file, scanDate: '2025-02-30' })).rejects.toThrow(/2025-02-30/);
+  });
+});
