@@ -20,7 +20,11 @@ export interface Application {
 }
 
 export async function openApplication(config: Config, logger: Logger, options: { pgSchema?: string } = {}): Promise<Application> {
-  const database = createDatabase({ ...config, ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}) });
+  const database = createDatabase({
+    ...config,
+    ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
+    onSlowQuery: (statement, durationMs) => logger.warn('db', 'slow statement', { durationMs, statement }),
+  });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info('db', 'migrations applied', { applied, dialect: database.dialect });
   const events = new EventBus();

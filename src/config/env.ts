@@ -22,6 +22,7 @@ const ConfigSchema = z.object({
   uploadDir: z.string().min(1),
   logLevel: z.enum(LOG_LEVELS),
   maxUploadMb: z.coerce.number().int().min(1),
+  slowQueryMs: z.coerce.number().int().min(0),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -38,6 +39,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   uploadDir: 'HEXTRACKR_UPLOAD_DIR',
   logLevel: 'HEXTRACKR_LOG_LEVEL',
   maxUploadMb: 'HEXTRACKR_MAX_UPLOAD_MB',
+  slowQueryMs: 'HEXTRACKR_SLOW_QUERY_MS',
 };
 
 export class ConfigError extends Error {
@@ -78,6 +80,7 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     uploadDir: pick('uploadDir') ?? path.join(dataDir, 'uploads'),
     logLevel: pick('logLevel') ?? 'info',
     maxUploadMb: pick('maxUploadMb') ?? 4096,
+    slowQueryMs: pick('slowQueryMs') ?? 0,
   };
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 
@@ -21,6 +21,20 @@ export interface DatabaseOptions {
   sqliteCacheMb: number;
   /** PostgreSQL schema to use (tests isolate themselves in one schema each). */
   pgSchema?: string;
+  /** Report statements slower than this (import connections and PostgreSQL); 0 or absent: off. */
+  slowQueryMs?: number;
+  onSlowQuery?: (sqlText: string, durationMs: number) => void;
+}
+
+function slowQueryLog(options: DatabaseOptions): Pick<KyselyConfig, 'log'> {
+  const threshold = options.slowQueryMs ?? 0;
+  const report = options.onSlowQuery;
+  if (threshold <= 0 || !report) return {};
+  return {
+    log(event) {
+      if (event.queryDurationMillis >= threshold) report(event.query.sql.replace(/\s+/g, ' ').slice(0, 300), Math.round(event.queryDurationMillis));
+    },
+  };
 }
 
 /** A connection reserved for one long write. */
@@ -73,7 +87,7 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
     db,
     async withWriter(fn) {
       const raw = openSqlite(options.sqlitePath, Math.min(WRITER_CACHE_MB, options.sqliteCacheMb), 'writer');
-      const writerDb = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }) });
+      const writerDb = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }), ...slowQueryLog(options) });
       try {
         return await fn({ dialect: 'sqlite', db: writerDb, sqlite: raw });
       } finally {
@@ -93,7 +107,7 @@ function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
     max: 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }), ...slowQueryLog(options) });
   return {
     dialect: 'postgres',
     db,

@@ -45,8 +45,12 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+function validDay(year: number, month: number, day: number): boolean {
+  return year >= 1900 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
 function formatDay(year: number, month: number, day: number): string | undefined {
-  if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (!validDay(year, month, day)) return undefined;
   return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
@@ -93,7 +97,7 @@ function parseIso(s: string): string | undefined {
   const month = twoDigits(s, 5);
   const day = twoDigits(s, 8);
   if (year < 0 || month < 0 || day < 0 || twoDigits(s, 0) < 0 || twoDigits(s, 2) < 0) return undefined;
-  if (s.length === 10) return formatDay(year, month, day);
+  if (s.length === 10) return validDay(year, month, day) ? s : undefined;
   const sep = s[10];
   if (sep !== 'T' && sep !== ' ' && sep !== 't') return undefined;
   const last = s[s.length - 1];
@@ -105,7 +109,7 @@ function parseIso(s: string): string | undefined {
     let fractionOk = true;
     for (let i = 20; i < s.length - 1; i++) if (!isDigit(s.charCodeAt(i))) fractionOk = false;
     if (fractionOk && hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second <= 60) {
-      return formatDay(year, month, day);
+      return validDay(year, month, day) ? s.slice(0, 10) : undefined;
     }
   }
   const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?$/.exec(s.slice(11));

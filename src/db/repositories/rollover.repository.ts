@@ -214,39 +214,39 @@ async function upsertAssets(db: Db, mode: ImportMode, scanDate: string, now: str
 
 /**
  * One row per unique key: the representative row is the most severe (then highest VPR,
- * then first in the file); ports are every port/protocol the key was seen on. Matched
- * against the existing finding, with whether a scanner-owned field changed.
+ * then first in the file, see pickOrder); ports are every port/protocol the key was seen
+ * on. Matched against the existing finding, keeping its scanner-owned values to compare.
  */
 async function buildIncoming(db: Db): Promise<void> {
   await sql`DROP TABLE IF EXISTS incoming`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS stage_rows_key ON stage_rows (unique_key, port_protocol)`.execute(db);
+  // Covering index: the GROUP BY below streams it instead of sorting the staged rows.
+  await sql`CREATE INDEX stage_rows_pick ON stage_rows (unique_key, pick_order, port_protocol)`.execute(db);
   await sql`
     CREATE TEMP TABLE incoming AS
-    WITH ranked AS (
-      SELECT r.*, row_number() OVER (
-        PARTITION BY r.unique_key
-        ORDER BY r.fixed, r.severity DESC, coalesce(r.vpr_score, -1) DESC, r.seq) AS pick
-      FROM stage_rows r
-    ),
-    ports AS (
-      SELECT unique_key, string_agg(port_protocol, ',' ORDER BY port_protocol) AS ports
-      FROM (SELECT DISTINCT unique_key, port_protocol FROM stage_rows WHERE port_protocol IS NOT NULL) d
-      GROUP BY unique_key
-    )
     SELECT r.unique_key, r.host_key, r.hostname, r.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
-      r.cvss_base_score, r.cvss3_base_score, p.ports, r.scanner_state, r.fixed, r.first_seen, r.output, r.vpr_counted,
-      s.asset_id, f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen,
-      CASE WHEN f.id IS NOT NULL AND (
-        f.severity <> r.severity OR f.vpr_score IS DISTINCT FROM r.vpr_score
-        OR f.cvss_base_score IS DISTINCT FROM r.cvss_base_score OR f.cvss3_base_score IS DISTINCT FROM r.cvss3_base_score
-        OR f.ports IS DISTINCT FROM p.ports OR f.plugin_id <> r.plugin_id OR f.asset_id IS DISTINCT FROM s.asset_id
-        OR f.scanner_state IS DISTINCT FROM r.scanner_state
-      ) THEN 1 ELSE 0 END AS changed
-    FROM ranked r
+      r.cvss_base_score, r.cvss3_base_score, CASE WHEN g.row_count = 1 THEN r.port_protocol END AS ports,
+      r.scanner_state, r.fixed, r.first_seen, r.output, r.vpr_counted, g.row_count, s.asset_id,
+      f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
+      f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
+      f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
+      0 AS changed
+    FROM (SELECT unique_key, min(pick_order) AS pick_order, count(*) AS row_count FROM stage_rows GROUP BY unique_key) g
+    JOIN stage_rows r ON r.seq = g.pick_order % 100000000
     JOIN stage_assets s ON s.asset_ref = r.asset_ref
-    LEFT JOIN ports p ON p.unique_key = r.unique_key
-    LEFT JOIN findings f ON f.unique_key = r.unique_key
-    WHERE r.pick = 1`.execute(db);
+    LEFT JOIN findings f ON f.unique_key = r.unique_key`.execute(db);
+  await sql`
+    UPDATE incoming SET ports = (
+      SELECT string_agg(d.port_protocol, ',' ORDER BY d.port_protocol)
+      FROM (SELECT DISTINCT port_protocol FROM stage_rows s
+            WHERE s.unique_key = incoming.unique_key AND s.port_protocol IS NOT NULL) d)
+    WHERE row_count > 1`.execute(db);
+  await sql`
+    UPDATE incoming SET changed = 1
+    WHERE finding_id IS NOT NULL AND (
+      prev_severity <> severity OR prev_vpr_score IS DISTINCT FROM vpr_score
+      OR prev_cvss_base_score IS DISTINCT FROM cvss_base_score OR prev_cvss3_base_score IS DISTINCT FROM cvss3_base_score
+      OR prev_ports IS DISTINCT FROM ports OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id
+      OR prev_scanner_state IS DISTINCT FROM scanner_state)`.execute(db);
 }
 
 async function insertNewFindings(db: Db, args: { scanDate: string; importId: number; now: string; resolvedOn: string }): Promise<void> {
@@ -272,7 +272,10 @@ async function insertNewFindings(db: Db, args: { scanDate: string; importId: num
                     WHERE finding_id IS NULL`);
 }
 
-/** Scanner-owned columns only: the workflow columns are never touched by an import. */
+/**
+ * Scanner-owned columns only: the workflow columns are never touched by an import. Rows
+ * whose values did not change only get their sighting recorded, which leaves the indexes alone.
+ */
 async function updateSeenFindings(db: Db, scanDate: string, importId: number, now: string): Promise<void> {
   await run(
     db,
@@ -286,10 +289,19 @@ async function updateSeenFindings(db: Db, scanDate: string, importId: number, no
           lifecycle = CASE WHEN i.fixed = 1 THEN 'resolved' ELSE 'active' END,
           resolved_on = CASE WHEN i.fixed = 1 THEN coalesce(findings.resolved_on, ${scanDate}) ELSE NULL END,
           reopened_count = findings.reopened_count + CASE WHEN i.fixed = 0 AND findings.lifecycle = 'resolved' THEN 1 ELSE 0 END,
-          last_import_id = CAST(${importId} AS INTEGER),
-          updated_at = CASE WHEN i.changed = 1 OR i.fixed = 1 OR findings.lifecycle = 'resolved' THEN ${now} ELSE findings.updated_at END
+          last_import_id = CAST(${importId} AS INTEGER), updated_at = ${now}
         FROM incoming i
-        WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NOT NULL`,
+        WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NOT NULL
+          AND (i.changed = 1 OR i.fixed = 1 OR i.prev_lifecycle = 'resolved')`,
+  );
+  await run(
+    db,
+    sql`UPDATE findings SET
+          hostname = i.hostname, ip_address = i.ip_address, output = coalesce(i.output, findings.output),
+          first_seen = CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < findings.first_seen THEN i.first_seen ELSE findings.first_seen END,
+          last_seen = ${scanDate}, last_import_id = CAST(${importId} AS INTEGER)
+        FROM incoming i
+        WHERE findings.id = i.finding_id AND i.prev_lifecycle = 'active' AND i.changed = 0 AND i.fixed = 0`,
   );
 }
 

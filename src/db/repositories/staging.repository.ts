@@ -32,6 +32,19 @@ export interface StagedRow {
   vprCounted: 0 | 1;
 }
 
+const SEQ_LIMIT = 100_000_000;
+
+/**
+ * Orders the rows of one unique key so the lowest value is its representative: open before
+ * FIXED, then most severe, then highest VPR, then first in the file. The seq is the low part,
+ * so `pick_order % 100000000` gives the row back without a window function.
+ */
+export function pickOrder(row: Pick<StagedRow, 'fixed' | 'severity' | 'vprScore' | 'seq'>): number {
+  if (row.seq >= SEQ_LIMIT) throw new Error(`an import is limited to ${SEQ_LIMIT} staged rows`);
+  const vprRank = row.vprScore === null ? 101 : 100 - Math.round(row.vprScore * 10);
+  return row.fixed * 1e12 + (4 - row.severity) * 1e11 + vprRank * 1e8 + row.seq;
+}
+
 export interface StagedAsset {
   assetRef: string;
   tenableUuid: string | null;
@@ -60,17 +73,17 @@ export interface StagedPlugin {
 
 const ROW_COLUMNS = [
   'seq', 'unique_key', 'asset_ref', 'host_key', 'hostname', 'ip_address', 'plugin_id', 'cve', 'severity', 'vpr_score',
-  'cvss_base_score', 'cvss3_base_score', 'port_protocol', 'scanner_state', 'fixed', 'first_seen', 'output', 'vpr_counted',
+  'cvss_base_score', 'cvss3_base_score', 'port_protocol', 'scanner_state', 'fixed', 'first_seen', 'output', 'vpr_counted', 'pick_order',
 ] as const;
 const ROW_PG_TYPES = [
   'int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'float8',
-  'float8', 'float8', 'text', 'text', 'int', 'text', 'text', 'int',
+  'float8', 'float8', 'text', 'text', 'int', 'text', 'text', 'int', 'int8',
 ];
 
 function rowValues(r: StagedRow): unknown[] {
   return [
     r.seq, r.uniqueKey, r.assetRef, r.hostKey, r.hostname, r.ipAddress, r.pluginId, r.cve, r.severity, r.vprScore,
-    r.cvssBaseScore, r.cvss3BaseScore, r.portProtocol, r.scannerState, r.fixed, r.firstSeen, r.output, r.vprCounted,
+    r.cvssBaseScore, r.cvss3BaseScore, r.portProtocol, r.scannerState, r.fixed, r.firstSeen, r.output, r.vprCounted, pickOrder(r),
   ];
 }
 
@@ -111,10 +124,10 @@ export async function createStagingTables(writer: Writer): Promise<void> {
     'DROP TABLE IF EXISTS stage_plugin_cves',
     'DROP TABLE IF EXISTS incoming',
     `CREATE TEMP TABLE stage_rows (
-      seq INTEGER NOT NULL, unique_key TEXT NOT NULL, asset_ref TEXT NOT NULL, host_key TEXT NOT NULL,
+      seq INTEGER PRIMARY KEY, unique_key TEXT NOT NULL, asset_ref TEXT NOT NULL, host_key TEXT NOT NULL,
       hostname TEXT, ip_address TEXT, plugin_id TEXT NOT NULL, cve TEXT, severity INTEGER NOT NULL,
       vpr_score ${real}, cvss_base_score ${real}, cvss3_base_score ${real}, port_protocol TEXT, scanner_state TEXT,
-      fixed INTEGER NOT NULL, first_seen TEXT, output TEXT, vpr_counted INTEGER NOT NULL)`,
+      fixed INTEGER NOT NULL, first_seen TEXT, output TEXT, vpr_counted INTEGER NOT NULL, pick_order BIGINT NOT NULL)`,
     `CREATE TEMP TABLE stage_assets (
       asset_ref TEXT PRIMARY KEY, tenable_uuid TEXT, host_key TEXT NOT NULL, hostname TEXT, fqdn TEXT,
       netbios_name TEXT, ip_addresses TEXT NOT NULL, mac_addresses TEXT NOT NULL, operating_system TEXT, asset_id INTEGER)`,

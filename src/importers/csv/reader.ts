@@ -13,7 +13,7 @@
  * tracks the 1-based line where each record starts (papaparse does not report lines: we
  * count the line breaks inside each record's cells).
  */
-import { StringDecoder } from 'node:string_decoder';
+import { ChunkDecoder } from '../text-decoder.ts';
 import Papa from 'papaparse';
 import { ImportFormatError } from '../importer.ts';
 import { CsvHeader, detectDelimiter, findLineEnd, newlineAt, skipBlankLines, type CsvDelimiter, type CsvNewline } from './header.ts';
@@ -60,6 +60,7 @@ function countBreaks(cells: readonly string[], breakChar: string): number {
   let n = 0;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
+    if (cell.length === 0) continue;
     let at = cell.indexOf(breakChar);
     while (at !== -1) {
       n++;
@@ -80,7 +81,7 @@ export async function* readCsv(
   options: ReadCsvOptions = {},
 ): AsyncGenerator<CsvBatch> {
   const maxRecord = options.maxRecordChars ?? DEFAULT_MAX_RECORD;
-  const decoder = new StringDecoder('utf8');
+  const decoder = new ChunkDecoder();
   let pending = '';
   let sawText = false;
   let header: CsvHeader | undefined;

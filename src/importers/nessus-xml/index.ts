@@ -19,7 +19,7 @@
  * The `<Policy>` preamble (up to a few MB of scanner preferences) is tokenised by saxes but
  * every event inside it is dropped at once: no text is kept, no objects are built.
  */
-import { StringDecoder } from 'node:string_decoder';
+import { ChunkDecoder } from '../text-decoder.ts';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ImportFormat, ParseEvent, ParsedFinding } from '../importer.ts';
 import { ImportFormatError } from '../importer.ts';
@@ -142,6 +142,12 @@ async function* parseNessusXml(input: AsyncIterable<Buffer | string>, fileName: 
   parser.on('doctype', () => fail('DOCTYPE declarations are not accepted in .nessus files (DTD / entity declarations are refused for security)'));
   parser.on('error', (err) => fail(`not well-formed XML: ${err.message}`));
 
+  // The line where a ReportItem's start tag begins (its attributes may span lines).
+  let itemLine = 0;
+  parser.on('opentagstart', (tag) => {
+    if (tag.name === 'ReportItem') itemLine = parser.line;
+  });
+
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const name = tag.name;
     stack.push(name);
@@ -170,7 +176,7 @@ async function* parseNessusXml(input: AsyncIterable<Buffer | string>, fileName: 
         }
         return;
       case 'ReportItem':
-        item = { line: parser.line, attributes: tag.attributes as Record<string, string>, children: new Map(), cves: [] };
+        item = { line: itemLine, attributes: tag.attributes as Record<string, string>, children: new Map(), cves: [] };
         return;
       default:
         if (item !== undefined && depth >= 2 && stack[depth - 2] === 'ReportItem' && ITEM_CHILDREN.has(name)) {
@@ -220,7 +226,7 @@ async function* parseNessusXml(input: AsyncIterable<Buffer | string>, fileName: 
     }
   });
 
-  const decoder = new StringDecoder('utf8');
+  const decoder = new ChunkDecoder();
   let first = true;
   let sawText = false;
   const feed = (chunk: string): void => {

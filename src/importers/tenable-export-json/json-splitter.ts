@@ -4,7 +4,7 @@
  * more than the element being read: it tracks nesting depth and string state across input
  * chunks, cuts out each top-level element's text and JSON.parses that element alone.
  */
-import { StringDecoder } from 'node:string_decoder';
+import { ChunkDecoder } from '../text-decoder.ts';
 import { ImportFormatError } from '../importer.ts';
 
 export interface JsonElement {
@@ -21,7 +21,7 @@ function isWs(code: number): boolean {
 
 /** Yields the elements read from each input chunk, as a batch. */
 export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName: string, maxElementChars = 256 * 1024 * 1024): AsyncGenerator<JsonElement[]> {
-  const decoder = new StringDecoder('utf8');
+  const decoder = new ChunkDecoder();
   /** 'start' before the first value; 'array' inside the top-level array; 'sequence' for NDJSON; 'done' after `]`. */
   let mode = 'start' as 'start' | 'array' | 'sequence' | 'done';
   /** In array mode: true when the next thing must be a `,` or `]`. */
