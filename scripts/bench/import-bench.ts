@@ -103,11 +103,11 @@ for (const day of [1, 2] as const) {
 }
 
 console.log(`\nbench:import  rows=${rows}  db=${values.db}  node=${process.version}`);
-console.log('day | file MB | rows      | wall s | rows/s  | peak RSS MB | created | updated | unchanged | resolved | reopened');
+console.log('day | file MB | rows      | wall s | rows/s  | peak RSS MB | stage s | apply s | created | updated | unchanged | resolved | reopened');
 for (const r of results) {
   const s = r.summary;
   console.log(
-    [r.day, r.megabytes, r.rows, r.seconds, r.rowsPerSecond, r.peakRssMb, s.created, s.updated, s.unchanged, s.resolved, s.reopened]
+    [r.day, r.megabytes, r.rows, r.seconds, r.rowsPerSecond, r.peakRssMb, Number(s.stagingSeconds).toFixed(1), Number(s.applySeconds).toFixed(1), s.created, s.updated, s.unchanged, s.resolved, s.reopened]
       .map((v) => String(v).padStart(7))
       .join(' | '),
   );

@@ -20,7 +20,8 @@ function formatRate(value: number): string {
 
 export async function runImportCommand(files: string[], options: ImportCommandOptions): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger(options.json ? 'silent' : config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // Lifecycle chatter stays out of the way of the progress bar and of --json on stdout; warnings still reach stderr.
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const hex = await openApplication(config, logger);
   const interactive = process.stderr.isTTY && !options.json;
   const summaries: ImportSummary[] = [];

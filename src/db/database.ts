@@ -57,6 +57,7 @@ export interface DatabaseHandle {
  * memory stays flat whatever the size of the file being imported.
  */
 const WRITER_CACHE_MB = 64;
+const TEMP_CACHE_MB = 32;
 
 function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -74,6 +75,7 @@ function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): B
     conn.pragma('mmap_size = 2147483648');
   } else {
     conn.pragma('temp_store = FILE');
+    conn.pragma(`temp.cache_size = -${TEMP_CACHE_MB * 1024}`);
     conn.pragma('mmap_size = 0');
   }
   return conn;

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run on Kysely<any> by design: they must not depend on the current schema types */
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
@@ -7,8 +7,16 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_core_schema': coreSchema,
 };
 
-function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+async function migrator(db: Kysely<any>): Promise<Migrator> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; on a
+  // PostgreSQL server shared by several HexTrackr schemas, pin it to ours.
+  const isPg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const schema = isPg ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema : undefined;
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }
 
 export class MigrationError extends Error {
@@ -28,11 +36,11 @@ function check(result: MigrationResultSet): string[] {
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  return check(await migrator(db).migrateToLatest());
+  return check(await (await migrator(db)).migrateToLatest());
 }
 
 /** Rolls every migration back (tests use it to prove down() works). */
 export async function migrateDownAll(db: Kysely<any>): Promise<string[]> {
   const { NO_MIGRATIONS } = await import('kysely');
-  return check(await migrator(db).migrateTo(NO_MIGRATIONS));
+  return check(await (await migrator(db)).migrateTo(NO_MIGRATIONS));
 }

@@ -106,7 +106,8 @@ export interface FindingTable {
   cvss3_base_score: number | null;
   ports: string | null;
   scanner_state: string | null;
-  output: string | null;
+  /** 48-bit digest of the plugin output (kept in finding_outputs), to rewrite it only when it changes. */
+  output_hash: number | null;
   first_seen: string;
   last_seen: string;
   lifecycle: Generated<'active' | 'resolved'>;
@@ -134,6 +135,11 @@ export interface FindingTable {
   correlation_notes: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface FindingOutputTable {
+  finding_id: number;
+  output: string;
 }
 
 export interface FindingSnapshotTable {
@@ -173,6 +179,7 @@ export interface DatabaseSchema {
   import_rejections: ImportRejectionTable;
   findings: FindingTable;
   vulnerabilities_current: FindingTable;
+  finding_outputs: FindingOutputTable;
   finding_snapshots: FindingSnapshotTable;
   daily_totals: DailyTotalsTable;
 }

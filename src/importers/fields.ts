@@ -46,7 +46,9 @@ export function text(raw: string | undefined | null): string | undefined {
   if (n === 0) return undefined;
   const value = isSpace(raw.charCodeAt(0)) || isSpace(raw.charCodeAt(n - 1)) ? raw.trim() : raw;
   if (value.length === 0) return undefined;
-  if (value.length <= 10 && PLACEHOLDERS.has(value)) return undefined;
+  // Every placeholder starts with N or n: skip the set lookup for everything else.
+  const c0 = value.charCodeAt(0);
+  if ((c0 === 78 || c0 === 110) && value.length <= 10 && PLACEHOLDERS.has(value)) return undefined;
   return value;
 }
 

@@ -18,7 +18,7 @@ import {
   updateImportProgress,
 } from '../db/repositories/imports.repository.ts';
 import { applyRollover, type RolloverCounts } from '../db/repositories/rollover.repository.ts';
-import { createStagingTables, type StagedAsset, StagingWriter } from '../db/repositories/staging.repository.ts';
+import { createStagingTables, outputHash as outputHashOf, type StagedAsset, StagingWriter } from '../db/repositories/staging.repository.ts';
 import type { ImportRow, RolloverScope } from '../db/schema.ts';
 import { findingKey, normalizeHost } from '../domain/finding-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -47,6 +47,9 @@ export interface ImportSummary extends RolloverCounts {
   rowsRead: number;
   rejected: number;
   seconds: number;
+  /** Time spent reading the file into staging, and applying the rollover. */
+  stagingSeconds: number;
+  applySeconds: number;
 }
 
 /** An import whose file was recognised and whose record exists; `run` does the work. */
@@ -167,9 +170,10 @@ export class ImportScanService {
     const started = performance.now();
     const tracker = new ProgressTracker(context, (progress) => this.report(progress));
     try {
-      const { counts, rowsRead, rejected } = await this.database.withWriter(async (writer) => {
+      const { counts, rowsRead, rejected, stagedAt } = await this.database.withWriter(async (writer) => {
         await createStagingTables(writer);
         const staged = await this.stage(writer, context, tracker);
+        const stagedAt = performance.now();
         tracker.phase('applying');
         await this.heartbeat(context.importId, tracker);
         const counts = await applyRollover(writer, {
@@ -178,8 +182,9 @@ export class ImportScanService {
           scope: context.scope,
           now: new Date().toISOString(),
         });
-        return { counts, ...staged };
+        return { counts, ...staged, stagedAt };
       });
+      const finished = performance.now();
       tracker.phase('completed');
       return {
         ...counts,
@@ -190,7 +195,9 @@ export class ImportScanService {
         scope: context.scope,
         rowsRead,
         rejected,
-        seconds: (performance.now() - started) / 1000,
+        seconds: (finished - started) / 1000,
+        stagingSeconds: (stagedAt - started) / 1000,
+        applySeconds: (finished - stagedAt) / 1000,
       };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -227,26 +234,26 @@ export class ImportScanService {
         const assetRef = finding.assetUuid ? `u:${finding.assetUuid.toLowerCase()}` : `h:${hostKey}`;
         accumulateAsset(assets, assetRef, hostKey, finding);
         if (!seenPlugins.has(finding.pluginId)) {
-          seenPlugins.add(finding.pluginId);
-          staging.addPlugin(toStagedPlugin(finding));
+          seenPlugins.add(own(finding.pluginId));
+          await staging.addPlugin(toStagedPlugin(finding));
         }
         const cves: (string | null)[] = finding.cves.length > 0 ? finding.cves : [null];
+        const output = finding.output ?? null;
+        const outputHash = outputHashOf(output);
         for (let i = 0; i < cves.length; i++) {
           const cve = cves[i] ?? null;
           if (cve !== null) {
             const link = `${finding.pluginId}|${cve}`;
             if (!seenPluginCves.has(link)) {
-              seenPluginCves.add(link);
-              staging.addPluginCve(finding.pluginId, cve);
+              seenPluginCves.add(own(link));
+              await staging.addPluginCve(finding.pluginId, cve);
             }
           }
           await staging.addRow({
             seq: seq++,
             uniqueKey: findingKey(hostKey, cve ?? undefined, finding.pluginId, finding.description),
-            assetRef,
+            assetRef: own(assetRef),
             hostKey,
-            hostname: finding.hostname ?? null,
-            ipAddress: finding.ipAddress ?? null,
             pluginId: finding.pluginId,
             cve,
             severity: finding.severity,
@@ -257,7 +264,8 @@ export class ImportScanService {
             scannerState: finding.state ?? null,
             fixed: finding.state === 'FIXED' ? 1 : 0,
             firstSeen: finding.firstSeen ?? null,
-            output: finding.output ?? null,
+            output,
+            outputHash,
             vprCounted: i === 0 ? 1 : 0,
           });
         }
@@ -372,12 +380,13 @@ function accumulateAsset(assets: Map<string, AssetAccumulator>, assetRef: string
   if (!entry) {
     entry = {
       asset: {
-        assetRef,
-        tenableUuid: finding.assetUuid ? finding.assetUuid.toLowerCase() : null,
+        assetRef: own(assetRef),
+        tenableUuid: finding.assetUuid ? own(finding.assetUuid.toLowerCase()) : null,
         hostKey,
         hostname: null,
         fqdn: null,
         netbiosName: null,
+        ipAddress: null,
         ipAddresses: [],
         macAddresses: [],
         operatingSystem: null,
@@ -388,14 +397,24 @@ function accumulateAsset(assets: Map<string, AssetAccumulator>, assetRef: string
     assets.set(assetRef, entry);
   }
   const { asset } = entry;
-  // The latest row wins for names; addresses accumulate.
-  asset.hostKey = hostKey;
-  if (finding.hostname) asset.hostname = finding.hostname;
-  if (finding.fqdn) asset.fqdn = finding.fqdn;
-  if (finding.netbiosName) asset.netbiosName = finding.netbiosName;
-  if (finding.operatingSystem) asset.operatingSystem = finding.operatingSystem;
-  if (finding.ipAddress && entry.ips.size < MAX_ADDRESSES_PER_ASSET) entry.ips.add(finding.ipAddress);
-  if (finding.macAddress && entry.macs.size < MAX_ADDRESSES_PER_ASSET) entry.macs.add(finding.macAddress.toLowerCase());
+  // The latest row wins for names; addresses accumulate. Kept values are copied (own): a
+  // parser string is a slice of a whole read buffer, which it would otherwise keep alive.
+  if (asset.hostKey !== hostKey) asset.hostKey = own(hostKey);
+  if (finding.hostname && asset.hostname !== finding.hostname) asset.hostname = own(finding.hostname);
+  if (finding.fqdn && asset.fqdn !== finding.fqdn) asset.fqdn = own(finding.fqdn);
+  if (finding.netbiosName && asset.netbiosName !== finding.netbiosName) asset.netbiosName = own(finding.netbiosName);
+  if (finding.operatingSystem && asset.operatingSystem !== finding.operatingSystem) asset.operatingSystem = own(finding.operatingSystem);
+  if (finding.ipAddress && asset.ipAddress !== finding.ipAddress) asset.ipAddress = own(finding.ipAddress);
+  if (finding.ipAddress && entry.ips.size < MAX_ADDRESSES_PER_ASSET && !entry.ips.has(finding.ipAddress)) entry.ips.add(own(finding.ipAddress));
+  if (finding.macAddress && entry.macs.size < MAX_ADDRESSES_PER_ASSET) {
+    const mac = finding.macAddress.toLowerCase();
+    if (!entry.macs.has(mac)) entry.macs.add(own(mac));
+  }
+}
+
+/** A copy of the string that shares no memory with the parser's buffers. */
+function own(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function toStagedAsset(entry: AssetAccumulator): StagedAsset {

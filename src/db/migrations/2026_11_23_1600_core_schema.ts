@@ -121,7 +121,7 @@ function statements(isPg: boolean): string[] {
       cvss3_base_score ${real},
       ports TEXT,
       scanner_state TEXT,
-      output TEXT,
+      output_hash BIGINT,
       first_seen TEXT NOT NULL,
       last_seen TEXT NOT NULL,
       lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'resolved')),
@@ -153,7 +153,14 @@ function statements(isPg: boolean): string[] {
     `CREATE INDEX findings_lifecycle_severity ON findings (lifecycle, severity)`,
     `CREATE INDEX findings_asset ON findings (asset_id)`,
     `CREATE INDEX findings_plugin ON findings (plugin_id)`,
-    // Narrow by design (100M rows): plugin text and host details live once elsewhere.
+    // Plugin output is large and rarely changes: kept apart so a sighting rewrites only a narrow findings row.
+    `CREATE TABLE finding_outputs (
+      finding_id INTEGER PRIMARY KEY REFERENCES findings (id),
+      output TEXT NOT NULL
+    )`,
+    // Narrow by design (100M rows): plugin text and host details live once elsewhere. No index
+    // on finding_id: a finding's timeline seeks the primary key once per scan date instead,
+    // and each import then appends to one end of one b-tree.
     `CREATE TABLE finding_snapshots (
       scan_date TEXT NOT NULL,
       finding_id INTEGER NOT NULL,
@@ -163,7 +170,6 @@ function statements(isPg: boolean): string[] {
       vpr_counted INTEGER NOT NULL DEFAULT 1,
       PRIMARY KEY (scan_date, finding_id)
     )${withoutRowid}`,
-    `CREATE INDEX finding_snapshots_finding ON finding_snapshots (finding_id)`,
     `CREATE TABLE daily_totals (
       scan_date TEXT PRIMARY KEY,
       total_count INTEGER NOT NULL,
@@ -197,7 +203,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const name of ['vulnerabilities_current']) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(db);
-  for (const table of ['daily_totals', 'finding_snapshots', 'findings', 'import_rejections', 'imports', 'assets', 'plugin_cves', 'plugins']) {
+  for (const table of ['daily_totals', 'finding_snapshots', 'finding_outputs', 'findings', 'import_rejections', 'imports', 'assets', 'plugin_cves', 'plugins']) {
     await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(db);
   }
 }

@@ -39,6 +39,12 @@ export class ImportNoLongerRunningError extends Error {
 
 type Db = Kysely<DatabaseSchema>;
 
+/** Everything the rollover reads from a staged row except the plugin output, in key order. */
+const PICK_COLUMNS = [
+  'unique_key', 'pick_order', 'port_protocol', 'asset_ref', 'host_key', 'plugin_id', 'cve', 'severity', 'vpr_score',
+  'cvss_base_score', 'cvss3_base_score', 'scanner_state', 'fixed', 'first_seen', 'output_hash', 'vpr_counted',
+];
+
 async function run(db: Db, query: RawBuilder<unknown>): Promise<number> {
   const result = await query.execute(db);
   return Number(result.numAffectedRows ?? 0n);
@@ -74,7 +80,7 @@ export async function applyRollover(writer: Writer, input: RolloverInput): Promi
   const db = writer.db;
   await begin(writer);
   try {
-    const counts = await applyInTransaction(db, input);
+    const counts = await applyInTransaction(db, input, writer.dialect);
     const marked = await run(
       db,
       sql`UPDATE imports SET status = 'completed', phase = 'completed', mode = ${counts.mode},
@@ -93,7 +99,7 @@ export async function applyRollover(writer: Writer, input: RolloverInput): Promi
   }
 }
 
-async function applyInTransaction(db: Db, input: RolloverInput): Promise<RolloverCounts> {
+async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer['dialect']): Promise<RolloverCounts> {
   const { scanDate, importId, now } = input;
   const newest = await text(db, sql`SELECT max(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current'`);
   const mode: ImportMode = newest !== null && scanDate < newest ? 'backfill' : 'current';
@@ -102,32 +108,51 @@ async function applyInTransaction(db: Db, input: RolloverInput): Promise<Rollove
   const hosts = await upsertAssets(db, mode, scanDate, now);
   await buildIncoming(db);
 
-  const tally = async (where: RawBuilder<unknown>) => scalar(db, sql`SELECT count(*) FROM incoming WHERE ${where}`);
-  const findings = await tally(sql`fixed = 0`);
+  const counts = await tallyIncoming(db, scanDate);
 
   if (mode === 'backfill') {
-    const created = await tally(sql`finding_id IS NULL AND fixed = 0`);
-    const updated = await tally(sql`finding_id IS NOT NULL AND fixed = 0 AND prev_first_seen > ${scanDate}`);
     const nextDate = await text(db, sql`SELECT min(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current' AND scan_date > ${scanDate}`);
     await insertNewFindings(db, { scanDate, importId, now, resolvedOn: nextDate ?? scanDate });
+    await writeOutputs(db);
     await run(db, sql`UPDATE findings SET first_seen = ${scanDate}, updated_at = ${now}
                       FROM incoming i WHERE findings.id = i.finding_id AND i.fixed = 0 AND findings.first_seen > ${scanDate}`);
     await writeSnapshots(db, scanDate, importId);
-    const rowsSeen = await tally(sql`prev_lifecycle IS NOT NULL OR fixed = 1`);
-    return { mode, findings, hosts, created, updated, unchanged: rowsSeen - updated, resolved: 0, reopened: 0 };
+    return {
+      mode, findings: counts.open, hosts, created: counts.created, updated: counts.backfilledEarlier,
+      unchanged: counts.known - counts.backfilledEarlier, resolved: 0, reopened: 0,
+    };
   }
 
-  const created = await tally(sql`finding_id IS NULL AND fixed = 0`);
-  const reopened = await tally(sql`finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'resolved'`);
-  const updated = await tally(sql`finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'active' AND changed = 1`);
-  const fixedNow = await tally(sql`finding_id IS NOT NULL AND fixed = 1 AND prev_lifecycle = 'active'`);
-  const unchanged = (await tally(sql`1 = 1`)) - created - reopened - updated - fixedNow;
-
+  const unchanged = counts.all - counts.created - counts.reopened - counts.updated - counts.fixedNow;
   await insertNewFindings(db, { scanDate, importId, now, resolvedOn: scanDate });
+  await writeOutputs(db);
   await updateSeenFindings(db, scanDate, importId, now);
   await writeSnapshots(db, scanDate, importId);
-  const stale = await resolveStale(db, input);
-  return { mode, findings, hosts, created, updated, unchanged, resolved: stale + fixedNow, reopened };
+  const stale = await resolveStale(db, input, dialect);
+  return {
+    mode, findings: counts.open, hosts, created: counts.created, updated: counts.updated, unchanged,
+    resolved: stale + counts.fixedNow, reopened: counts.reopened,
+  };
+}
+
+/** Classifies the incoming keys in one pass. */
+async function tallyIncoming(db: Db, scanDate: string) {
+  const result = await sql<Record<string, unknown>>`
+    SELECT count(*) AS all_keys,
+      sum(CASE WHEN fixed = 0 THEN 1 ELSE 0 END) AS open,
+      sum(CASE WHEN finding_id IS NULL AND fixed = 0 THEN 1 ELSE 0 END) AS created,
+      sum(CASE WHEN finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'resolved' THEN 1 ELSE 0 END) AS reopened,
+      sum(CASE WHEN finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'active' AND changed = 1 THEN 1 ELSE 0 END) AS updated,
+      sum(CASE WHEN finding_id IS NOT NULL AND fixed = 1 AND prev_lifecycle = 'active' THEN 1 ELSE 0 END) AS fixed_now,
+      sum(CASE WHEN prev_lifecycle IS NOT NULL OR fixed = 1 THEN 1 ELSE 0 END) AS known,
+      sum(CASE WHEN finding_id IS NOT NULL AND fixed = 0 AND prev_first_seen > ${scanDate} THEN 1 ELSE 0 END) AS backfilled_earlier
+    FROM incoming`.execute(db);
+  const row = result.rows[0] ?? {};
+  const n = (key: string) => Number(row[key] ?? 0);
+  return {
+    all: n('all_keys'), open: n('open'), created: n('created'), reopened: n('reopened'), updated: n('updated'),
+    fixedNow: n('fixed_now'), known: n('known'), backfilledEarlier: n('backfilled_earlier'),
+  };
 }
 
 async function upsertPlugins(db: Db, mode: ImportMode, now: string): Promise<void> {
@@ -219,19 +244,21 @@ async function upsertAssets(db: Db, mode: ImportMode, scanDate: string, now: str
  */
 async function buildIncoming(db: Db): Promise<void> {
   await sql`DROP TABLE IF EXISTS incoming`.execute(db);
-  // Covering index: the GROUP BY below streams it instead of sorting the staged rows.
-  await sql`CREATE INDEX stage_rows_pick ON stage_rows (unique_key, pick_order, port_protocol)`.execute(db);
+  // Covering index in key order: the group-then-seek below streams it (no sort, no lookups
+  // into the staged rows) and probes findings in key order, which is close to their id order.
+  await sql`CREATE INDEX stage_rows_pick ON stage_rows (${sql.raw(PICK_COLUMNS.join(', '))})`.execute(db);
   await sql`
     CREATE TEMP TABLE incoming AS
-    SELECT r.unique_key, r.host_key, r.hostname, r.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
+    SELECT r.unique_key, r.host_key, s.hostname, s.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
       r.cvss_base_score, r.cvss3_base_score, CASE WHEN g.row_count = 1 THEN r.port_protocol END AS ports,
-      r.scanner_state, r.fixed, r.first_seen, r.output, r.vpr_counted, g.row_count, s.asset_id,
+      r.scanner_state, r.fixed, r.first_seen, r.seq AS source_seq, r.output_hash, r.vpr_counted, g.row_count, s.asset_id,
       f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
       f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
       f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
-      0 AS changed
+      f.output_hash AS prev_output_hash,
+      0 AS changed, 0 AS index_changed
     FROM (SELECT unique_key, min(pick_order) AS pick_order, count(*) AS row_count FROM stage_rows GROUP BY unique_key) g
-    JOIN stage_rows r ON r.seq = g.pick_order % 100000000
+    JOIN stage_rows r ON r.unique_key = g.unique_key AND r.pick_order = g.pick_order
     JOIN stage_assets s ON s.asset_ref = r.asset_ref
     LEFT JOIN findings f ON f.unique_key = r.unique_key`.execute(db);
   await sql`
@@ -247,6 +274,10 @@ async function buildIncoming(db: Db): Promise<void> {
       OR prev_cvss_base_score IS DISTINCT FROM cvss_base_score OR prev_cvss3_base_score IS DISTINCT FROM cvss3_base_score
       OR prev_ports IS DISTINCT FROM ports OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id
       OR prev_scanner_state IS DISTINCT FROM scanner_state)`.execute(db);
+  // Changes to indexed columns (severity, plugin, asset) cost index maintenance; most rows have none.
+  await sql`
+    UPDATE incoming SET index_changed = 1
+    WHERE changed = 1 AND (prev_severity <> severity OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id)`.execute(db);
 }
 
 async function insertNewFindings(db: Db, args: { scanDate: string; importId: number; now: string; resolvedOn: string }): Promise<void> {
@@ -256,10 +287,10 @@ async function insertNewFindings(db: Db, args: { scanDate: string; importId: num
   await run(
     db,
     sql`INSERT INTO findings (unique_key, asset_id, host_key, hostname, ip_address, plugin_id, cve, severity, vpr_score,
-          cvss_base_score, cvss3_base_score, ports, scanner_state, output, first_seen, last_seen, lifecycle, resolved_on,
+          cvss_base_score, cvss3_base_score, ports, scanner_state, output_hash, first_seen, last_seen, lifecycle, resolved_on,
           last_import_id, created_at, updated_at)
         SELECT i.unique_key, i.asset_id, i.host_key, i.hostname, i.ip_address, i.plugin_id, i.cve, i.severity, i.vpr_score,
-          i.cvss_base_score, i.cvss3_base_score, i.ports, i.scanner_state, i.output,
+          i.cvss_base_score, i.cvss3_base_score, i.ports, i.scanner_state, i.output_hash,
           CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END,
           ${scanDate},
           CASE WHEN ${resolvedWhen} THEN 'resolved' ELSE 'active' END,
@@ -272,18 +303,32 @@ async function insertNewFindings(db: Db, args: { scanDate: string; importId: num
                     WHERE finding_id IS NULL`);
 }
 
+/** Plugin outputs of new findings, and of seen findings whose output changed (by digest). */
+async function writeOutputs(db: Db): Promise<void> {
+  await run(
+    db,
+    sql`INSERT INTO finding_outputs (finding_id, output)
+        SELECT i.finding_id, r.output FROM incoming i JOIN stage_rows r ON r.seq = i.source_seq
+        WHERE i.output_hash IS NOT NULL AND (i.prev_lifecycle IS NULL OR i.prev_output_hash IS DISTINCT FROM i.output_hash)
+        ORDER BY i.finding_id
+        ON CONFLICT (finding_id) DO UPDATE SET output = excluded.output`,
+  );
+}
+
 /**
  * Scanner-owned columns only: the workflow columns are never touched by an import. Rows
- * whose values did not change only get their sighting recorded, which leaves the indexes alone.
+ * whose indexed columns (severity, plugin, asset, lifecycle) stay the same skip the index
+ * maintenance; that is nearly every row of a daily import.
  */
 async function updateSeenFindings(db: Db, scanDate: string, importId: number, now: string): Promise<void> {
+  const touchesIndexes = sql`(i.index_changed = 1 OR i.fixed = 1 OR i.prev_lifecycle = 'resolved')`;
   await run(
     db,
     sql`UPDATE findings SET
           asset_id = i.asset_id, hostname = i.hostname, ip_address = i.ip_address, plugin_id = i.plugin_id,
           severity = i.severity, vpr_score = i.vpr_score, cvss_base_score = i.cvss_base_score,
           cvss3_base_score = i.cvss3_base_score, ports = i.ports, scanner_state = i.scanner_state,
-          output = coalesce(i.output, findings.output),
+          output_hash = coalesce(i.output_hash, findings.output_hash),
           first_seen = CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < findings.first_seen THEN i.first_seen ELSE findings.first_seen END,
           last_seen = CASE WHEN i.fixed = 1 THEN findings.last_seen ELSE ${scanDate} END,
           lifecycle = CASE WHEN i.fixed = 1 THEN 'resolved' ELSE 'active' END,
@@ -291,17 +336,19 @@ async function updateSeenFindings(db: Db, scanDate: string, importId: number, no
           reopened_count = findings.reopened_count + CASE WHEN i.fixed = 0 AND findings.lifecycle = 'resolved' THEN 1 ELSE 0 END,
           last_import_id = CAST(${importId} AS INTEGER), updated_at = ${now}
         FROM incoming i
-        WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NOT NULL
-          AND (i.changed = 1 OR i.fixed = 1 OR i.prev_lifecycle = 'resolved')`,
+        WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NOT NULL AND ${touchesIndexes}`,
   );
   await run(
     db,
     sql`UPDATE findings SET
-          hostname = i.hostname, ip_address = i.ip_address, output = coalesce(i.output, findings.output),
+          hostname = i.hostname, ip_address = i.ip_address, vpr_score = i.vpr_score, cvss_base_score = i.cvss_base_score,
+          cvss3_base_score = i.cvss3_base_score, ports = i.ports, scanner_state = i.scanner_state,
+          output_hash = coalesce(i.output_hash, findings.output_hash),
           first_seen = CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < findings.first_seen THEN i.first_seen ELSE findings.first_seen END,
-          last_seen = ${scanDate}, last_import_id = CAST(${importId} AS INTEGER)
+          last_seen = ${scanDate}, last_import_id = CAST(${importId} AS INTEGER),
+          updated_at = CASE WHEN i.changed = 1 THEN ${now} ELSE findings.updated_at END
         FROM incoming i
-        WHERE findings.id = i.finding_id AND i.prev_lifecycle = 'active' AND i.changed = 0 AND i.fixed = 0`,
+        WHERE findings.id = i.finding_id AND i.prev_lifecycle = 'active' AND NOT ${touchesIndexes}`,
   );
 }
 
@@ -319,11 +366,14 @@ async function writeSnapshots(db: Db, scanDate: string, importId: number): Promi
 }
 
 /** Active findings this scan did not see become resolved; with scope 'hosts' only on hosts the scan covered. */
-async function resolveStale(db: Db, input: RolloverInput): Promise<number> {
+async function resolveStale(db: Db, input: RolloverInput, dialect: Writer['dialect']): Promise<number> {
   const hostFilter = input.scope === 'hosts' ? sql`AND asset_id IN (SELECT asset_id FROM stage_assets)` : sql``;
+  // Most findings are active: one sequential pass beats a walk of the lifecycle index with a
+  // random row lookup per entry, which is what SQLite's planner would otherwise pick.
+  const scan = dialect === 'sqlite' ? sql`NOT INDEXED` : sql``;
   return run(
     db,
-    sql`UPDATE findings SET lifecycle = 'resolved', resolved_on = ${input.scanDate}, updated_at = ${input.now}
+    sql`UPDATE findings ${scan} SET lifecycle = 'resolved', resolved_on = ${input.scanDate}, updated_at = ${input.now}
         WHERE lifecycle = 'active' AND last_seen < ${input.scanDate} ${hostFilter}`,
   );
 }

@@ -4,6 +4,8 @@
  * real tables changes until the rollover applies the staged rows in one transaction, and a
  * crash loses only the temp tables, which the database drops by itself.
  */
+import { createHash } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Writer } from '../database.ts';
 
@@ -11,10 +13,9 @@ import type { Writer } from '../database.ts';
 export interface StagedRow {
   seq: number;
   uniqueKey: string;
+  /** The staged asset this row belongs to (host names and addresses live there). */
   assetRef: string;
   hostKey: string;
-  hostname: string | null;
-  ipAddress: string | null;
   pluginId: string;
   cve: string | null;
   severity: number;
@@ -28,6 +29,8 @@ export interface StagedRow {
   fixed: 0 | 1;
   firstSeen: string | null;
   output: string | null;
+  /** Digest of output (see outputHash). */
+  outputHash: number | null;
   /** 1 on the first CVE of a row, 0 on the others: a plugin's VPR counts once per host in totals. */
   vprCounted: 0 | 1;
 }
@@ -52,6 +55,8 @@ export interface StagedAsset {
   hostname: string | null;
   fqdn: string | null;
   netbiosName: string | null;
+  /** The address the latest row named. */
+  ipAddress: string | null;
   ipAddresses: string[];
   macAddresses: string[];
   operatingSystem: string | null;
@@ -72,18 +77,18 @@ export interface StagedPlugin {
 }
 
 const ROW_COLUMNS = [
-  'seq', 'unique_key', 'asset_ref', 'host_key', 'hostname', 'ip_address', 'plugin_id', 'cve', 'severity', 'vpr_score',
-  'cvss_base_score', 'cvss3_base_score', 'port_protocol', 'scanner_state', 'fixed', 'first_seen', 'output', 'vpr_counted', 'pick_order',
+  'seq', 'unique_key', 'asset_ref', 'host_key', 'plugin_id', 'cve', 'severity', 'vpr_score',
+  'cvss_base_score', 'cvss3_base_score', 'port_protocol', 'scanner_state', 'fixed', 'first_seen', 'output', 'output_hash', 'vpr_counted', 'pick_order',
 ] as const;
 const ROW_PG_TYPES = [
-  'int', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'float8',
-  'float8', 'float8', 'text', 'text', 'int', 'text', 'text', 'int', 'int8',
+  'int', 'text', 'text', 'text', 'text', 'text', 'int', 'float8',
+  'float8', 'float8', 'text', 'text', 'int', 'text', 'text', 'int8', 'int', 'int8',
 ];
 
 function rowValues(r: StagedRow): unknown[] {
   return [
-    r.seq, r.uniqueKey, r.assetRef, r.hostKey, r.hostname, r.ipAddress, r.pluginId, r.cve, r.severity, r.vprScore,
-    r.cvssBaseScore, r.cvss3BaseScore, r.portProtocol, r.scannerState, r.fixed, r.firstSeen, r.output, r.vprCounted, pickOrder(r),
+    r.seq, r.uniqueKey, r.assetRef, r.hostKey, r.pluginId, r.cve, r.severity, r.vprScore,
+    r.cvssBaseScore, r.cvss3BaseScore, r.portProtocol, r.scannerState, r.fixed, r.firstSeen, r.output, r.outputHash, r.vprCounted, pickOrder(r),
   ];
 }
 
@@ -101,18 +106,21 @@ function pluginValues(p: StagedPlugin): unknown[] {
 }
 
 const ASSET_COLUMNS = [
-  'asset_ref', 'tenable_uuid', 'host_key', 'hostname', 'fqdn', 'netbios_name', 'ip_addresses', 'mac_addresses', 'operating_system',
+  'asset_ref', 'tenable_uuid', 'host_key', 'hostname', 'fqdn', 'netbios_name', 'ip_address', 'ip_addresses', 'mac_addresses', 'operating_system',
 ] as const;
-const ASSET_PG_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+const ASSET_PG_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
 
 function assetValues(a: StagedAsset): unknown[] {
   return [
-    a.assetRef, a.tenableUuid, a.hostKey, a.hostname, a.fqdn, a.netbiosName, JSON.stringify(a.ipAddresses),
+    a.assetRef, a.tenableUuid, a.hostKey, a.hostname, a.fqdn, a.netbiosName, a.ipAddress, JSON.stringify(a.ipAddresses),
     JSON.stringify(a.macAddresses), a.operatingSystem,
   ];
 }
 
 const PLUGIN_CVE_COLUMNS = ['plugin_id', 'cve_id'] as const;
+
+/** Plugins and CVE links are few: small batches keep memory flat without many round trips. */
+const SIDE_BATCH = 200;
 
 /** Creates the staging tables on the writer's connection (dropped first if a previous import on it left them). */
 export async function createStagingTables(writer: Writer): Promise<void> {
@@ -124,13 +132,12 @@ export async function createStagingTables(writer: Writer): Promise<void> {
     'DROP TABLE IF EXISTS stage_plugin_cves',
     'DROP TABLE IF EXISTS incoming',
     `CREATE TEMP TABLE stage_rows (
-      seq INTEGER PRIMARY KEY, unique_key TEXT NOT NULL, asset_ref TEXT NOT NULL, host_key TEXT NOT NULL,
-      hostname TEXT, ip_address TEXT, plugin_id TEXT NOT NULL, cve TEXT, severity INTEGER NOT NULL,
+      seq INTEGER PRIMARY KEY, unique_key TEXT NOT NULL, asset_ref TEXT NOT NULL, host_key TEXT NOT NULL, plugin_id TEXT NOT NULL, cve TEXT, severity INTEGER NOT NULL,
       vpr_score ${real}, cvss_base_score ${real}, cvss3_base_score ${real}, port_protocol TEXT, scanner_state TEXT,
-      fixed INTEGER NOT NULL, first_seen TEXT, output TEXT, vpr_counted INTEGER NOT NULL, pick_order BIGINT NOT NULL)`,
+      fixed INTEGER NOT NULL, first_seen TEXT, output TEXT, output_hash BIGINT, vpr_counted INTEGER NOT NULL, pick_order BIGINT NOT NULL)`,
     `CREATE TEMP TABLE stage_assets (
       asset_ref TEXT PRIMARY KEY, tenable_uuid TEXT, host_key TEXT NOT NULL, hostname TEXT, fqdn TEXT,
-      netbios_name TEXT, ip_addresses TEXT NOT NULL, mac_addresses TEXT NOT NULL, operating_system TEXT, asset_id INTEGER)`,
+      netbios_name TEXT, ip_address TEXT, ip_addresses TEXT NOT NULL, mac_addresses TEXT NOT NULL, operating_system TEXT, asset_id INTEGER)`,
     `CREATE TEMP TABLE stage_plugins (
       plugin_id TEXT PRIMARY KEY, plugin_name TEXT NOT NULL, plugin_family TEXT, synopsis TEXT, description TEXT,
       solution TEXT, see_also TEXT NOT NULL, cvss_base_score ${real}, cvss3_base_score ${real}, vpr_score ${real},
@@ -140,9 +147,21 @@ export async function createStagingTables(writer: Writer): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(writer.db);
 }
 
-/** Buffers staged records and writes them in batches, with the fastest bulk path each dialect has. */
+/** 48-bit digest of a plugin output: fits a JS number, SQLite INTEGER and PostgreSQL BIGINT. */
+export function outputHash(output: string | null): number | null {
+  if (output === null) return null;
+  return createHash('md5').update(output).digest().readUIntBE(0, 6);
+}
+
+/**
+ * Writes staged records with the fastest bulk path each dialect has: on SQLite each row goes
+ * straight into a prepared statement inside a transaction committed every `batchSize` rows (no
+ * per-batch arrays to collect); on PostgreSQL rows are batched into one unnest() insert.
+ */
 export class StagingWriter {
   private rows: StagedRow[] = [];
+  private sqliteRowInsert: BetterSqlite3.Statement | undefined;
+  private sqliteRowsInTransaction = 0;
   private plugins: StagedPlugin[] = [];
   private pluginCves: [string, string][] = [];
   private readonly batchSize: number;
@@ -153,25 +172,56 @@ export class StagingWriter {
 
   /** Queues a row; resolves once any full batch has been written (back-pressure for the parser). */
   async addRow(row: StagedRow): Promise<void> {
+    const { sqlite } = this.writer;
+    if (sqlite) {
+      if (!this.sqliteRowInsert) {
+        this.sqliteRowInsert = sqlite.prepare(`INSERT INTO stage_rows (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`);
+      }
+      if (this.sqliteRowsInTransaction === 0) sqlite.exec('BEGIN');
+      this.sqliteRowInsert.run(rowValues(row));
+      if (++this.sqliteRowsInTransaction >= this.batchSize) this.commitSqliteRows();
+      return;
+    }
     this.rows.push(row);
     if (this.rows.length >= this.batchSize) await this.flushRows();
   }
 
-  addPlugin(plugin: StagedPlugin): void {
-    this.plugins.push(plugin);
+  private commitSqliteRows(): void {
+    if (this.sqliteRowsInTransaction === 0) return;
+    this.writer.sqlite?.exec('COMMIT');
+    this.sqliteRowsInTransaction = 0;
   }
 
-  addPluginCve(pluginId: string, cve: string): void {
+  /**
+   * Plugins and CVE links are written as they come rather than kept until the end: the
+   * parser's strings are slices of its read buffers, and holding one would hold the buffer.
+   */
+  async addPlugin(plugin: StagedPlugin): Promise<void> {
+    this.plugins.push(plugin);
+    if (this.plugins.length >= SIDE_BATCH) await this.flushPlugins();
+  }
+
+  async addPluginCve(pluginId: string, cve: string): Promise<void> {
     this.pluginCves.push([pluginId, cve]);
+    if (this.pluginCves.length >= SIDE_BATCH) await this.flushPluginCves();
+  }
+
+  private async flushPlugins(): Promise<void> {
+    await this.insert('stage_plugins', PLUGIN_COLUMNS, PLUGIN_PG_TYPES, this.plugins.map(pluginValues));
+    this.plugins = [];
+  }
+
+  private async flushPluginCves(): Promise<void> {
+    await this.insert('stage_plugin_cves', PLUGIN_CVE_COLUMNS, ['text', 'text'], this.pluginCves);
+    this.pluginCves = [];
   }
 
   /** Writes everything still buffered, then the assets gathered by the caller. */
   async finish(assets: Iterable<StagedAsset>): Promise<void> {
+    this.commitSqliteRows();
     await this.flushRows();
-    await this.insert('stage_plugins', PLUGIN_COLUMNS, PLUGIN_PG_TYPES, this.plugins.map(pluginValues));
-    this.plugins = [];
-    await this.insert('stage_plugin_cves', PLUGIN_CVE_COLUMNS, ['text', 'text'], this.pluginCves);
-    this.pluginCves = [];
+    await this.flushPlugins();
+    await this.flushPluginCves();
     const assetRows: unknown[][] = [];
     for (const asset of assets) {
       assetRows.push(assetValues(asset));
@@ -191,6 +241,7 @@ export class StagingWriter {
     if (rows.length === 0) return;
     const { sqlite } = this.writer;
     if (sqlite) {
+      this.commitSqliteRows();
       const statement = sqlite.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
       sqlite.transaction(() => {
         for (const values of rows) statement.run(values);

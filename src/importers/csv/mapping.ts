@@ -29,6 +29,7 @@ import {
 } from '../fields.ts';
 import type { CsvColumn, CsvHeader } from './header.ts';
 import { readCsv, type CsvRecord } from './reader.ts';
+import { flattenEvents } from '../event-stream.ts';
 
 type Aliases = readonly string[];
 
@@ -67,6 +68,8 @@ export interface CsvColumnSpec {
 export interface CsvMappingOptions {
   /** Use the NetBIOS name (without its `WORKGROUP\` prefix) as host name when no host name column has a value. */
   netbiosAsHostname?: boolean;
+  /** Name the IP column (not the host name column) when a row has no host at all: for layouts whose names are optional. */
+  hostFieldIsIp?: boolean;
 }
 
 type SpecKey = keyof CsvColumnSpec;
@@ -80,7 +83,9 @@ const SPEC_KEYS: readonly SpecKey[] = [
 /** Resolved column indexes of one field (empty when the file has none of its columns). */
 interface Resolved {
   indexes: number[];
-  /** Name of the first present column, as written in the file, for rejections. */
+  /** Names of those columns as written in the file, for rejections. */
+  names: string[];
+  /** Name of the first present column (or of the first alias when none is present). */
   name: string;
 }
 
@@ -92,7 +97,7 @@ export function resolveSpec(header: CsvHeader, spec: CsvColumnSpec): ResolvedSpe
   for (const key of SPEC_KEYS) {
     const aliases = spec[key] ?? [];
     const cols: CsvColumn[] = header.columns(aliases);
-    out[key] = { indexes: cols.map((c) => c.index), name: cols[0]?.name ?? aliases[0] ?? key };
+    out[key] = { indexes: cols.map((c) => c.index), names: cols.map((c) => c.name), name: cols[0]?.name ?? aliases[0] ?? key };
   }
   return out;
 }
@@ -107,6 +112,15 @@ function first(cells: readonly string[], indexes: readonly number[]): string | u
   for (let i = 0; i < indexes.length; i++) {
     const value = text(cells[indexes[i]!]);
     if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Reads a checked field from the first non-empty of its columns, naming that column when the value is bad. */
+function checked<T>(cells: readonly string[], field: Resolved, read: (value: string, name: string) => T): T | undefined {
+  for (let i = 0; i < field.indexes.length; i++) {
+    const value = text(cells[field.indexes[i]!]);
+    if (value !== undefined) return read(value, field.names[i]!);
   }
   return undefined;
 }
@@ -128,7 +142,14 @@ export function compileCsvMapping(header: CsvHeader, spec: CsvColumnSpec, fileNa
       1,
     );
   }
-  const hostField = r.hostname.indexes.length > 0 ? r.hostname.name : r.ipAddress.indexes.length > 0 ? r.ipAddress.name : r.fqdn.name;
+  const hostField =
+    options.hostFieldIsIp && r.ipAddress.indexes.length > 0
+      ? r.ipAddress.name
+      : r.hostname.indexes.length > 0
+        ? r.hostname.name
+        : r.ipAddress.indexes.length > 0
+          ? r.ipAddress.name
+          : r.fqdn.name;
   const severityField = r.severity.indexes.length > 0 ? r.severity.name : 'severity';
   const netbiosAsHostname = options.netbiosAsHostname === true;
   const sev = r.severity.indexes;
@@ -145,12 +166,12 @@ export function compileCsvMapping(header: CsvHeader, spec: CsvColumnSpec, fileNa
       const hostname = hostnameOf(named, fqdn, netbiosAsHostname ? netbiosHost(netbiosName) : undefined);
       requireHost(hostname, ipAddress, hostField);
       const pluginId = requirePluginId(first(cells, r.pluginId.indexes), r.pluginId.name);
-      const vprScore = score(first(cells, r.vprScore.indexes), r.vprScore.name);
-      const cvssBaseScore = score(first(cells, r.cvssBaseScore.indexes), r.cvssBaseScore.name);
-      const cvss3BaseScore = score(first(cells, r.cvss3BaseScore.indexes), r.cvss3BaseScore.name);
-      const portNumber = port(first(cells, r.port.indexes), r.port.name);
-      const firstSeen = date(first(cells, r.firstSeen.indexes), r.firstSeen.name);
-      const lastSeen = date(first(cells, r.lastSeen.indexes), r.lastSeen.name);
+      const vprScore = checked(cells, r.vprScore, score);
+      const cvssBaseScore = checked(cells, r.cvssBaseScore, score);
+      const cvss3BaseScore = checked(cells, r.cvss3BaseScore, score);
+      const portNumber = checked(cells, r.port, port);
+      const firstSeen = checked(cells, r.firstSeen, date);
+      const lastSeen = checked(cells, r.lastSeen, date);
       const severity = resolveSeverity(
         sev.length === 1 ? [cells[sev[0]!]] : sev.map((i) => cells[i]),
         cvss3BaseScore,
@@ -201,12 +222,15 @@ export function csvParser(
   label: string,
   options: CsvMappingOptions = {},
 ): ImportFormat['parse'] {
-  return async function* parse(input, fileName) {
+  async function* batches(input: AsyncIterable<Buffer | string>, fileName: string): AsyncGenerator<ParseEvent[]> {
     let mapper: RecordMapper | undefined;
     for await (const batch of readCsv(input, fileName)) {
       mapper ??= compileCsvMapping(batch.header, spec, fileName, label, options);
       const { records } = batch;
-      for (let i = 0; i < records.length; i++) yield mapper(records[i]!);
+      const events = new Array<ParseEvent>(records.length);
+      for (let i = 0; i < records.length; i++) events[i] = mapper(records[i]!);
+      yield events;
     }
-  };
+  }
+  return (input, fileName) => flattenEvents(batches(input, fileName));
 }

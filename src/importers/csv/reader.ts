@@ -13,7 +13,7 @@
  * tracks the 1-based line where each record starts (papaparse does not report lines: we
  * count the line breaks inside each record's cells).
  */
-import { ChunkDecoder } from '../text-decoder.ts';
+import { ChunkDecoder, decodePieces } from '../text-decoder.ts';
 import Papa from 'papaparse';
 import { ImportFormatError } from '../importer.ts';
 import { CsvHeader, detectDelimiter, findLineEnd, newlineAt, skipBlankLines, type CsvDelimiter, type CsvNewline } from './header.ts';
@@ -99,6 +99,7 @@ export async function* readCsv(
     const width = h.size;
     const problems = new Map<number, string>();
     for (const error of result.errors) {
+      // Papa reports errors by row index within this parse call.
       if (error.row !== undefined && !problems.has(error.row)) {
         problems.set(error.row, error.code === 'MissingQuotes' ? 'unterminated quoted field' : `malformed quotes: ${error.message}`);
       }
@@ -109,7 +110,7 @@ export async function* readCsv(
       const cells = rows[r]!;
       const start = line;
       line += 1 + countBreaks(cells, breakChar);
-      let problem = problems.get(r);
+      let problem = problems.size === 0 ? undefined : problems.get(r);
       if (problem === undefined && isBlankRow(cells)) continue;
       if (problem === undefined && cells.length > width) {
         for (let i = width; i < cells.length; i++) {
@@ -127,12 +128,10 @@ export async function* readCsv(
   /** Reads the header from `pending` once it holds a complete first line. */
   const readHeader = (final: boolean): boolean => {
     const start = skipBlankLines(pending);
-    if (start < 0) {
-      if (final) return false;
-      // Only blank lines so far: count them and keep waiting.
-      return false;
-    }
+    if (start < 0) return false; // only blank lines so far
     let end = findLineEnd(pending, start);
+    // A CR at the very end may be the first half of a CRLF split across chunks: wait.
+    if (end === pending.length - 1 && pending.charCodeAt(end) === 13 && !final) return false;
     if (end < 0 && !final) {
       if (pending.length > maxRecord) throw new ImportFormatError(`${fileName}: the header line is longer than ${maxRecord} characters`, fileName, 1);
       return false;
@@ -174,19 +173,21 @@ export async function* readCsv(
   };
 
   for await (const chunk of input) {
-    let piece = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (piece.length === 0) continue;
-    if (!sawText) {
-      sawText = true;
-      if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+    for (const decoded of decodePieces(chunk, decoder)) {
+      let piece = decoded;
+      if (piece.length === 0) continue;
+      if (!sawText) {
+        sawText = true;
+        if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+      }
+      pending = pending.length === 0 ? piece : pending + piece;
+      if (header === undefined) {
+        if (!readHeader(false)) continue;
+        yield { header: header!, delimiter, records: [] };
+      }
+      const batch = parseRecords(false);
+      if (batch !== undefined) yield batch;
     }
-    pending = pending.length === 0 ? piece : pending + piece;
-    if (header === undefined) {
-      if (!readHeader(false)) continue;
-      yield { header: header!, delimiter, records: [] };
-    }
-    const batch = parseRecords(false);
-    if (batch !== undefined) yield batch;
   }
   let tail = decoder.end();
   if (!sawText && tail.charCodeAt(0) === 0xfeff) tail = tail.slice(1);
@@ -198,12 +199,5 @@ export async function* readCsv(
   if (pending.length > 0) {
     const batch = parseRecords(true);
     if (batch !== undefined) yield batch;
-  }
-}
-
-/** Record by record, for small consumers and tests. */
-export async function* readCsvRecords(input: AsyncIterable<Buffer | string>, fileName: string): AsyncGenerator<CsvRecord & { header: CsvHeader }> {
-  for await (const batch of readCsv(input, fileName)) {
-    for (const record of batch.records) yield { ...record, header: batch.header };
   }
 }

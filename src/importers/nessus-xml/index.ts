@@ -19,7 +19,8 @@
  * The `<Policy>` preamble (up to a few MB of scanner preferences) is tokenised by saxes but
  * every event inside it is dropped at once: no text is kept, no objects are built.
  */
-import { ChunkDecoder } from '../text-decoder.ts';
+import { ChunkDecoder, decodePieces } from '../text-decoder.ts';
+import { flattenEvents } from '../event-stream.ts';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ImportFormat, ParseEvent, ParsedFinding } from '../importer.ts';
 import { ImportFormatError } from '../importer.ts';
@@ -120,9 +121,9 @@ function buildFinding(host: HostInfo, item: ItemState): ParseEvent {
   }
 }
 
-async function* parseNessusXml(input: AsyncIterable<Buffer | string>, fileName: string): AsyncGenerator<ParseEvent> {
+async function* nessusXmlBatches(input: AsyncIterable<Buffer | string>, fileName: string): AsyncGenerator<ParseEvent[]> {
   const parser = new SaxesParser({ xmlns: false, position: true, fileName });
-  const queue: ParseEvent[] = [];
+  let queue: ParseEvent[] = [];
   const stack: string[] = [];
   let policyDepth = -1;
   let host: HostInfo | undefined;
@@ -229,21 +230,31 @@ async function* parseNessusXml(input: AsyncIterable<Buffer | string>, fileName: 
   const decoder = new ChunkDecoder();
   let first = true;
   let sawText = false;
+  // Before the root element, look for a DOCTYPE in the raw text too: saxes reports one only
+  // once it is complete, and a hostile internal subset could be made arbitrarily large.
+  let prolog = '';
   const feed = (chunk: string): void => {
     if (first && chunk.length > 0) {
       first = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
     if (!sawText && chunk.trim() !== '') sawText = true;
+    if (!sawRoot) {
+      prolog = prolog.slice(-16) + chunk;
+      if (prolog.includes('<!DOCTYPE') || prolog.includes('<!ENTITY')) {
+        fail('DOCTYPE declarations are not accepted in .nessus files (DTD / entity declarations are refused for security)');
+      }
+    }
     if (chunk.length > 0) parser.write(chunk);
   };
 
   try {
     for await (const chunk of input) {
-      feed(typeof chunk === 'string' ? chunk : decoder.write(chunk));
+      for (const piece of decodePieces(chunk, decoder)) feed(piece);
       if (queue.length > 0) {
-        for (let i = 0; i < queue.length; i++) yield queue[i]!;
-        queue.length = 0;
+        const events = queue;
+        queue = [];
+        yield events;
       }
     }
     feed(decoder.end());
@@ -254,7 +265,7 @@ async function* parseNessusXml(input: AsyncIterable<Buffer | string>, fileName: 
     throw error;
   }
   if (!sawRoot) throw new ImportFormatError(`${fileName}: no <NessusClientData_v2> root element`, fileName);
-  for (const event of queue) yield event;
+  if (queue.length > 0) yield queue;
 }
 
 export const nessusXml: ImportFormat = {
@@ -266,5 +277,5 @@ export const nessusXml: ImportFormat = {
     const start = head.search(/\S/);
     return start >= 0 && head[start] === '<' && head.includes('<NessusClientData_v2');
   },
-  parse: parseNessusXml,
+  parse: (input, fileName) => flattenEvents(nessusXmlBatches(input, fileName)),
 };

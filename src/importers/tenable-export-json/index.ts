@@ -26,6 +26,7 @@ import {
   upper,
 } from '../fields.ts';
 import { splitJson } from './json-splitter.ts';
+import { flattenEvents } from '../event-stream.ts';
 
 const LABEL = 'Tenable VM export JSON (vulns/export chunk)';
 
@@ -125,10 +126,8 @@ export function mapExportRecord(index: number, value: unknown): ParseEvent {
   }
 }
 
-async function* parseExportJson(input: AsyncIterable<Buffer | string>, fileName: string): AsyncGenerator<ParseEvent> {
-  for await (const batch of splitJson(input, fileName)) {
-    for (const element of batch) yield mapExportRecord(element.index, element.value);
-  }
+async function* exportJsonBatches(input: AsyncIterable<Buffer | string>, fileName: string): AsyncGenerator<ParseEvent[]> {
+  for await (const batch of splitJson(input, fileName)) yield batch.map((element) => mapExportRecord(element.index, element.value));
 }
 
 export const tenableExportJson: ImportFormat = {
@@ -147,5 +146,5 @@ export const tenableExportJson: ImportFormat = {
     }
     return c === '{' && head.includes('"plugin"') && head.includes('"asset"') && !head.includes('"responses"');
   },
-  parse: parseExportJson,
+  parse: (input, fileName) => flattenEvents(exportJsonBatches(input, fileName)),
 };

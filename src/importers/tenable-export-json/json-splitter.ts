@@ -4,7 +4,7 @@
  * more than the element being read: it tracks nesting depth and string state across input
  * chunks, cuts out each top-level element's text and JSON.parses that element alone.
  */
-import { ChunkDecoder } from '../text-decoder.ts';
+import { ChunkDecoder, decodePieces } from '../text-decoder.ts';
 import { ImportFormatError } from '../importer.ts';
 
 export interface JsonElement {
@@ -38,8 +38,8 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
   let index = 0;
   let first = true;
 
-  const broken = (message: string): never => {
-    throw new ImportFormatError(`${fileName}: not a readable JSON export (${message})`, fileName, index + 1);
+  const broken = (message: string, record = index + 1): never => {
+    throw new ImportFormatError(`${fileName}: not a readable JSON export (${message})`, fileName, record);
   };
 
   const emit = (out: JsonElement[], end: number): void => {
@@ -49,7 +49,7 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
     try {
       value = JSON.parse(source);
     } catch (error) {
-      broken(`record ${index} is not valid JSON: ${(error as Error).message}`);
+      broken(`record ${index} is not valid JSON: ${(error as Error).message}`, index);
     }
     out.push({ index, value });
     elementStart = -1;
@@ -166,14 +166,17 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
   };
 
   for await (const chunk of input) {
-    let piece = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (piece.length === 0) continue;
-    if (first) {
-      first = false;
-      if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+    const out: JsonElement[] = [];
+    for (const decoded of decodePieces(chunk, decoder)) {
+      let piece = decoded;
+      if (piece.length === 0) continue;
+      if (first) {
+        first = false;
+        if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+      }
+      buf = buf.length === 0 ? piece : buf + piece;
+      for (const element of scan(false)) out.push(element);
     }
-    buf = buf.length === 0 ? piece : buf + piece;
-    const out = scan(false);
     if (out.length > 0) yield out;
   }
   const tail = decoder.end();

@@ -48,5 +48,5 @@ export const tenableScCsv: ImportFormat = {
     if (!header) return false;
     return header.has('Plugin') && header.has('Plugin Name') && header.has('IP Address') && !header.has('Host');
   },
-  parse: csvParser(TENABLE_SC_COLUMNS, LABEL, { netbiosAsHostname: true }),
+  parse: csvParser(TENABLE_SC_COLUMNS, LABEL, { netbiosAsHostname: true, hostFieldIsIp: true }),
 };

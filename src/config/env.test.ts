@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactedConfig } from './env.ts';
+
+describe('loadConfig', () => {
+  it('defaults to SQLite under ./data on 127.0.0.1:8080', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, sqlitePath: 'data/hextrackr.db' });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reports every invalid variable at once, by its environment name', () => {
+    let error: unknown;
+    try {
+      loadConfig({ HEXTRACKR_PORT: 'eighty', DATABASE_URL: 'mysql://x', HEXTRACKR_LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('HEXTRACKR_PORT');
+    expect(problems).toContain('DATABASE_URL');
+    expect(problems).toContain('HEXTRACKR_LOG_LEVEL');
+  });
+
+  it('never shows a database password in the redacted summary', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/hex' });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('s3cret');
+  });
+});
