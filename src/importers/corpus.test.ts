@@ -5,34 +5,12 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_MISSING, corpusDir } from '../../test/helpers/corpus.ts';
+import { CORPUS_MISSING, CORPUS_SCANS, corpusDir } from '../../test/helpers/corpus.ts';
 import type { FormatId, ParsedFinding } from './importer.ts';
 import { openImportFile } from './registry.ts';
 import { collect, type ParseOutcome } from './test-utils.ts';
 
-interface CorpusCase {
-  file: string;
-  format: FormatId;
-  rows: number;
-  hosts: number;
-}
-
-/** The summary table of SOURCES.md. */
-const CASES: CorpusCase[] = [
-  { file: 'issue_11102.csv', format: 'tenable-sc-csv', rows: 3, hosts: 2 },
-  { file: 'issue_6992.nessus', format: 'nessus-xml', rows: 1, hosts: 1 },
-  { file: 'issue_9612.csv', format: 'tenable-sc-csv', rows: 3, hosts: 2 },
-  { file: 'nessus-template.csv', format: 'nessus-csv', rows: 5, hosts: 2 },
-  { file: 'nessus_many_vuln.csv', format: 'tenable-sc-csv', rows: 4, hosts: 2 },
-  { file: 'nessus_many_vuln.xml', format: 'nessus-xml', rows: 7, hosts: 1 },
-  { file: 'nessus_many_vuln2-all.csv', format: 'nessus-csv', rows: 30, hosts: 1 },
-  { file: 'nessus_many_vuln2-default.csv', format: 'nessus-csv', rows: 30, hosts: 1 },
-  { file: 'nessus_new.csv', format: 'tenable-vm-csv', rows: 99, hosts: 97 },
-  { file: 'nessus_v_unknown.xml', format: 'nessus-xml', rows: 296, hosts: 7 },
-  { file: 'nessus_with_cvssv3.nessus', format: 'nessus-xml', rows: 49, hosts: 1 },
-  { file: 'nessus_with_cwe-.nessus', format: 'nessus-xml', rows: 1, hosts: 1 },
-  { file: 'tenable_many_vuln.csv', format: 'tenable-io-csv', rows: 20, hosts: 2 },
-];
+const CASES = CORPUS_SCANS;
 
 /** Host identity as SOURCES.md counts it: asset UUID if present, else host name, else IP. */
 function hostIdentity(f: ParsedFinding): string {
@@ -72,14 +50,6 @@ describe.skipIf(!dir)('shared scanner corpus', () => {
 
     it(`has ${hosts} distinct host(s)`, async () => {
       const { outcome } = await load(file);
-      if (file === 'issue_9612.csv') {
-        // Both IPs share one MAC and one NetBIOS name (WORKGROUP\ECODARCHDB). SOURCES.md counts
-        // Tenable.sc hosts by DNS name / IP (2); our host name falls back to the NetBIOS name,
-        // as Tenable's own asset matching does, so by name this is a single machine.
-        expect(new Set(outcome.findings.map(addressIdentity)).size).toBe(hosts);
-        expect(new Set(outcome.findings.map(hostIdentity)).size).toBe(1);
-        return;
-      }
       expect(new Set(outcome.findings.map(hostIdentity)).size).toBe(hosts);
     });
   });

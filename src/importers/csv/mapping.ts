@@ -17,7 +17,6 @@ import {
   looksLikeIp,
   lower,
   multiline,
-  netbiosHost,
   port,
   rejectedEvent,
   requireHost,
@@ -66,8 +65,6 @@ export interface CsvColumnSpec {
 }
 
 export interface CsvMappingOptions {
-  /** Use the NetBIOS name (without its `WORKGROUP\` prefix) as host name when no host name column has a value. */
-  netbiosAsHostname?: boolean;
   /** Name the IP column (not the host name column) when a row has no host at all: for layouts whose names are optional. */
   hostFieldIsIp?: boolean;
 }
@@ -133,7 +130,7 @@ export type RecordMapper = (record: CsvRecord) => ParseEvent;
  */
 export function compileCsvMapping(header: CsvHeader, spec: CsvColumnSpec, fileName: string, label: string, options: CsvMappingOptions = {}): RecordMapper {
   const r = resolveSpec(header, spec);
-  const hostColumns = r.hostname.indexes.length + r.ipAddress.indexes.length + r.fqdn.indexes.length + (options.netbiosAsHostname ? r.netbiosName.indexes.length : 0);
+  const hostColumns = r.hostname.indexes.length + r.ipAddress.indexes.length + r.fqdn.indexes.length;
   if (r.pluginId.indexes.length === 0 || hostColumns === 0) {
     const missing = r.pluginId.indexes.length === 0 ? spec.pluginId.join(' | ') : describeRequired(spec)[1];
     throw new ImportFormatError(
@@ -151,7 +148,6 @@ export function compileCsvMapping(header: CsvHeader, spec: CsvColumnSpec, fileNa
           ? r.ipAddress.name
           : r.fqdn.name;
   const severityField = r.severity.indexes.length > 0 ? r.severity.name : 'severity';
-  const netbiosAsHostname = options.netbiosAsHostname === true;
   const sev = r.severity.indexes;
 
   return (record: CsvRecord): ParseEvent => {
@@ -163,7 +159,7 @@ export function compileCsvMapping(header: CsvHeader, spec: CsvColumnSpec, fileNa
       const named = first(cells, r.hostname.indexes);
       let ipAddress = firstOfList(first(cells, r.ipAddress.indexes));
       if (ipAddress === undefined && looksLikeIp(named)) ipAddress = named;
-      const hostname = hostnameOf(named, fqdn, netbiosAsHostname ? netbiosHost(netbiosName) : undefined);
+      const hostname = hostnameOf(named, fqdn);
       requireHost(hostname, ipAddress, hostField);
       const pluginId = requirePluginId(first(cells, r.pluginId.indexes), r.pluginId.name);
       const vprScore = checked(cells, r.vprScore, score);

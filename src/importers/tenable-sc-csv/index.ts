@@ -7,8 +7,8 @@ const LABEL = 'Tenable.sc vulnerability detail CSV';
 
 /**
  * Tenable.sc (SecurityCenter) "Vulnerability Detail List" CSV. Host name = DNS Name, else the
- * NetBIOS name without its workgroup (`WORKGROUP\HOST` -> `HOST`); the IP Address is always
- * kept, so a row with neither name still has a host. Versions differ: `Plugin Output` or
+ * IP Address (as Tenable.sc itself counts hosts); the NetBIOS name is kept as an attribute
+ * only, since machines cloned from one image share it. Versions differ: `Plugin Output` or
  * `Plugin Text`, `Solution` or `Steps to Remediate`; dates like `Feb 9, 2024 10:48:42 UTC`.
  */
 export const TENABLE_SC_COLUMNS: CsvColumnSpec = {
@@ -48,5 +48,5 @@ export const tenableScCsv: ImportFormat = {
     if (!header) return false;
     return header.has('Plugin') && header.has('Plugin Name') && header.has('IP Address') && !header.has('Host');
   },
-  parse: csvParser(TENABLE_SC_COLUMNS, LABEL, { netbiosAsHostname: true, hostFieldIsIp: true }),
+  parse: csvParser(TENABLE_SC_COLUMNS, LABEL, { hostFieldIsIp: true }),
 };

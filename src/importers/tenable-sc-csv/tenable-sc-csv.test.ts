@@ -52,11 +52,11 @@ describe('tenable-sc-csv', () => {
     ]);
   });
 
-  it('names hosts by DNS name, else NetBIOS name, else IP; skips blank rows; converts zones to UTC days', async () => {
+  it('names hosts by DNS name, else IP (NetBIOS kept as an attribute); skips blank rows; converts zones to UTC days', async () => {
     const { findings, rejected } = await parse('many.csv');
     expect(rejected).toEqual([]);
     expect(findings.map((f) => [f.line, f.hostname, f.ipAddress, f.netbiosName])).toEqual([
-      [2, 'ECODARCHDB', '2.3.4.5', 'WORKGROUP\\ECODARCHDB'],
+      [2, undefined, '2.3.4.5', 'WORKGROUP\\ECODARCHDB'],
       [4, undefined, '1.2.3.4', undefined],
       [5, 'db.example.test', '10.2.1.1', 'DB'],
     ]);
