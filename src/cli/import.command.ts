@@ -3,7 +3,6 @@ import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { loadConfig } from '../config/env.ts';
 import { openApplication } from '../composition.ts';
-import type { FormatId } from '../importers/importer.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { ImportSummary } from '../services/import-scan.service.ts';
 
@@ -40,7 +39,7 @@ export async function runImportCommand(files: string[], options: ImportCommandOp
         const summary = await hex.imports.importFile({
           filePath: file,
           scanDate: options.scanDate,
-          format: options.format as FormatId | 'auto',
+          format: options.format,
           scope: options.scope,
           source: 'cli',
         });

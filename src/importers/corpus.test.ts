@@ -17,11 +17,6 @@ function hostIdentity(f: ParsedFinding): string {
   return f.assetUuid ?? f.hostname ?? f.ipAddress ?? '';
 }
 
-/** Host identity by address only (asset UUID, else IP, else name). */
-function addressIdentity(f: ParsedFinding): string {
-  return f.assetUuid ?? f.ipAddress ?? f.hostname ?? '';
-}
-
 const dir = corpusDir();
 const results = new Map<string, Promise<{ format: FormatId; outcome: ParseOutcome }>>();
 

@@ -23,7 +23,7 @@ import type { ImportRow, RolloverScope } from '../db/schema.ts';
 import { findingKey, normalizeHost } from '../domain/finding-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { FormatId, ImportFormat, ParsedFinding, ParseEvent } from '../importers/importer.ts';
-import { openImportFile } from '../importers/registry.ts';
+import { formatIds, getFormat, openImportFile } from '../importers/registry.ts';
 import type { ImportProgress } from '../shared/import-progress.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -33,7 +33,8 @@ export interface ImportRequest {
   fileName?: string | undefined;
   /** YYYY-MM-DD. Default: a date in the file name (2025-01-31 or 20250131), else today (UTC). */
   scanDate?: string | undefined;
-  format?: FormatId | 'auto' | undefined;
+  /** A format id (see formatIds()) or 'auto'. */
+  format?: string | undefined;
   scope?: RolloverScope | undefined;
   source?: 'cli' | 'api' | 'bench' | undefined;
 }
@@ -100,10 +101,14 @@ export class ImportScanService {
       throw new DomainError('invalid_scan_date', `scan date "${scanDate}" is not a valid YYYY-MM-DD date`);
     }
     const scope = request.scope ?? 'all';
+    const format = request.format ?? 'auto';
+    if (format !== 'auto' && !getFormat(format)) {
+      throw new DomainError('validation_error', `unknown format "${format}"; use auto or one of: ${formatIds().join(', ')}`);
+    }
     const { size } = await stat(request.filePath).catch((err: NodeJS.ErrnoException) => {
       throw new DomainError('file_not_found', `cannot read ${request.filePath}: ${err.code ?? err.message}`);
     });
-    const opened = await openImportFile(request.filePath, { format: request.format ?? 'auto', fileName });
+    const opened = await openImportFile(request.filePath, { format: format as FormatId | 'auto', fileName });
     const now = new Date().toISOString();
     const importId = await insertImport(this.database.db, {
       file_name: fileName,

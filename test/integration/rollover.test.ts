@@ -194,6 +194,11 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
     expect(imports).toHaveLength(0);
   });
 
+  it('refuses an unknown format name, listing the known ones', async () => {
+    const file = writeSimpleCsv(dir, 'a.csv', day1);
+    await expect(service.importFile({ filePath: file, scanDate: '2025-01-01', format: 'qualys' })).rejects.toThrow(/qualys[\s\S]*nessus-xml/);
+  });
+
   it('refuses an invalid scan date', async () => {
     const file = writeSimpleCsv(dir, 'a.csv', day1);
     await expect(service.importFile({ filePath: file, scanDate: '2025-02-30' })).rejects.toThrow(/2025-02-30/);

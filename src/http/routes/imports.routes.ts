@@ -58,7 +58,7 @@ export async function importsRoutes(app: FastifyInstance, hex: Application): Pro
         fileName: upload.name,
         scanDate: parsed.scan_date,
         scope: parsed.scope,
-        format: parsed.format as never,
+        format: parsed.format,
         source: 'api',
       });
       const uploaded = upload.path;
