@@ -104,9 +104,16 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
   const newest = await text(db, sql`SELECT max(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current'`);
   const mode: ImportMode = newest !== null && scanDate < newest ? 'backfill' : 'current';
 
+  // PostgreSQL never auto-analyzes temporary tables; without statistics it plans the joins blind.
+  const analyze = async (table: string) => {
+    if (dialect === 'postgres') await sql`ANALYZE ${sql.raw(table)}`.execute(db);
+  };
+  await analyze('stage_rows');
   await upsertPlugins(db, mode, now);
   const hosts = await upsertAssets(db, mode, scanDate, now);
+  await analyze('stage_assets');
   await buildIncoming(db);
+  await analyze('incoming');
 
   const counts = await tallyIncoming(db, scanDate);
 
@@ -299,8 +306,9 @@ async function insertNewFindings(db: Db, args: { scanDate: string; importId: num
         FROM incoming i WHERE i.finding_id IS NULL
         ORDER BY i.unique_key`,
   );
-  await run(db, sql`UPDATE incoming SET finding_id = (SELECT f.id FROM findings f WHERE f.unique_key = incoming.unique_key)
-                    WHERE finding_id IS NULL`);
+  // A join, not a correlated subquery: PostgreSQL hashes it instead of probing per row.
+  await run(db, sql`UPDATE incoming SET finding_id = f.id FROM findings f
+                    WHERE f.unique_key = incoming.unique_key AND incoming.finding_id IS NULL`);
 }
 
 /** Plugin outputs of new findings, and of seen findings whose output changed (by digest). */

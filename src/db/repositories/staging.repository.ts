@@ -125,6 +125,7 @@ const SIDE_BATCH = 200;
 /** Creates the staging tables on the writer's connection (dropped first if a previous import on it left them). */
 export async function createStagingTables(writer: Writer): Promise<void> {
   const real = writer.dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
+  const key = writer.dialect === 'postgres' ? 'TEXT COLLATE "C"' : 'TEXT';
   const statements = [
     'DROP TABLE IF EXISTS stage_rows',
     'DROP TABLE IF EXISTS stage_assets',
@@ -132,17 +133,17 @@ export async function createStagingTables(writer: Writer): Promise<void> {
     'DROP TABLE IF EXISTS stage_plugin_cves',
     'DROP TABLE IF EXISTS incoming',
     `CREATE TEMP TABLE stage_rows (
-      seq INTEGER PRIMARY KEY, unique_key TEXT NOT NULL, asset_ref TEXT NOT NULL, host_key TEXT NOT NULL, plugin_id TEXT NOT NULL, cve TEXT, severity INTEGER NOT NULL,
+      seq INTEGER PRIMARY KEY, unique_key ${key} NOT NULL, asset_ref ${key} NOT NULL, host_key ${key} NOT NULL, plugin_id ${key} NOT NULL, cve TEXT, severity INTEGER NOT NULL,
       vpr_score ${real}, cvss_base_score ${real}, cvss3_base_score ${real}, port_protocol TEXT, scanner_state TEXT,
       fixed INTEGER NOT NULL, first_seen TEXT, output TEXT, output_hash BIGINT, vpr_counted INTEGER NOT NULL, pick_order BIGINT NOT NULL)`,
     `CREATE TEMP TABLE stage_assets (
-      asset_ref TEXT PRIMARY KEY, tenable_uuid TEXT, host_key TEXT NOT NULL, hostname TEXT, fqdn TEXT,
+      asset_ref ${key} PRIMARY KEY, tenable_uuid ${key}, host_key ${key} NOT NULL, hostname TEXT, fqdn TEXT,
       netbios_name TEXT, ip_address TEXT, ip_addresses TEXT NOT NULL, mac_addresses TEXT NOT NULL, operating_system TEXT, asset_id INTEGER)`,
     `CREATE TEMP TABLE stage_plugins (
-      plugin_id TEXT PRIMARY KEY, plugin_name TEXT NOT NULL, plugin_family TEXT, synopsis TEXT, description TEXT,
+      plugin_id ${key} PRIMARY KEY, plugin_name TEXT NOT NULL, plugin_family TEXT, synopsis TEXT, description TEXT,
       solution TEXT, see_also TEXT NOT NULL, cvss_base_score ${real}, cvss3_base_score ${real}, vpr_score ${real},
       exploit_available INTEGER NOT NULL)`,
-    'CREATE TEMP TABLE stage_plugin_cves (plugin_id TEXT NOT NULL, cve_id TEXT NOT NULL, PRIMARY KEY (plugin_id, cve_id))',
+    `CREATE TEMP TABLE stage_plugin_cves (plugin_id ${key} NOT NULL, cve_id ${key} NOT NULL, PRIMARY KEY (plugin_id, cve_id))`,
   ];
   for (const statement of statements) await sql.raw(statement).execute(writer.db);
 }
