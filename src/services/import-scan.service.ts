@@ -18,7 +18,8 @@ import {
   updateImportProgress,
 } from '../db/repositories/imports.repository.ts';
 import { applyRollover, type RolloverCounts } from '../db/repositories/rollover.repository.ts';
-import { createStagingTables, outputHash as outputHashOf, type StagedAsset, StagingWriter } from '../db/repositories/staging.repository.ts';
+import { createStagingTables, type StagedAsset, StagingWriter } from '../db/repositories/staging.repository.ts';
+import { textDigest48 } from '../domain/digest.ts';
 import type { ImportRow, RolloverScope } from '../db/schema.ts';
 import { findingKey, normalizeHost } from '../domain/finding-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -87,11 +88,21 @@ function owner(): string {
   return `${os.hostname()}:${process.pid}`;
 }
 
+export interface ImportServiceOptions {
+  /** How often progress is published and the heartbeat written while parsing (default 500 ms). */
+  progressIntervalMs?: number;
+}
+
 export class ImportScanService {
+  private readonly progressIntervalMs: number;
+
   constructor(
     private readonly database: DatabaseHandle,
     private readonly events?: EventBus,
-  ) {}
+    options: ImportServiceOptions = {},
+  ) {
+    this.progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+  }
 
   /** Detects the format (failing fast on an unrecognised file) and records the import as running. */
   async prepare(request: ImportRequest): Promise<PreparedImport> {
@@ -173,7 +184,7 @@ export class ImportScanService {
 
   private async run(context: RunContext): Promise<ImportSummary> {
     const started = performance.now();
-    const tracker = new ProgressTracker(context, (progress) => this.report(progress));
+    const tracker = new ProgressTracker(context, this.progressIntervalMs, (progress) => this.report(progress));
     try {
       const { counts, rowsRead, rejected, stagedAt } = await this.database.withWriter(async (writer) => {
         await createStagingTables(writer);
@@ -214,7 +225,7 @@ export class ImportScanService {
 
   private async stage(writer: Writer, context: RunContext, tracker: ProgressTracker): Promise<{ rowsRead: number; rejected: number }> {
     const staging = new StagingWriter(writer);
-    const assets = new Map<string, AssetAccumulator>();
+    const assets = new AssetRegistry();
     const seenPlugins = new Set<string>();
     const seenPluginCves = new Set<string>();
     let pendingRejections: Rejection[] = [];
@@ -223,6 +234,7 @@ export class ImportScanService {
 
     const flushRejections = async () => {
       if (pendingRejections.length === 0) return;
+      staging.commit();
       await insertRejections(writer.db, context.importId, storedRejections, pendingRejections);
       storedRejections += pendingRejections.length;
       pendingRejections = [];
@@ -236,15 +248,14 @@ export class ImportScanService {
       } else {
         const finding = event.finding;
         const hostKey = normalizeHost(finding.hostname, finding.ipAddress);
-        const assetRef = finding.assetUuid ? `u:${finding.assetUuid.toLowerCase()}` : `h:${hostKey}`;
-        accumulateAsset(assets, assetRef, hostKey, finding);
+        const asset = assets.record(hostKey, finding);
         if (!seenPlugins.has(finding.pluginId)) {
           seenPlugins.add(own(finding.pluginId));
           await staging.addPlugin(toStagedPlugin(finding));
         }
         const cves: (string | null)[] = finding.cves.length > 0 ? finding.cves : [null];
         const output = finding.output ?? null;
-        const outputHash = outputHashOf(output);
+        const outputHash = output === null ? null : textDigest48(output);
         for (let i = 0; i < cves.length; i++) {
           const cve = cves[i] ?? null;
           if (cve !== null) {
@@ -254,10 +265,10 @@ export class ImportScanService {
               await staging.addPluginCve(finding.pluginId, cve);
             }
           }
-          await staging.addRow({
+          const written = staging.addRow({
             seq: seq++,
             uniqueKey: findingKey(hostKey, cve ?? undefined, finding.pluginId, finding.description),
-            assetRef: own(assetRef),
+            assetRef: asset.assetRef,
             hostKey,
             pluginId: finding.pluginId,
             cve,
@@ -273,6 +284,7 @@ export class ImportScanService {
             outputHash,
             vprCounted: i === 0 ? 1 : 0,
           });
+          if (written) await written;
         }
         tracker.rowsRead += 1;
       }
@@ -283,7 +295,7 @@ export class ImportScanService {
       }
     }
     await flushRejections();
-    await staging.finish(Array.from(assets.values(), toStagedAsset));
+    await staging.finish(assets.staged());
     tracker.bytesRead = context.totalBytes;
     return { rowsRead: tracker.rowsRead, rejected: tracker.rejected };
   }
@@ -332,6 +344,7 @@ class ProgressTracker {
 
   constructor(
     private readonly context: RunContext,
+    private readonly intervalMs: number,
     private readonly sink: (progress: ImportProgress) => void,
   ) {}
 
@@ -339,7 +352,7 @@ class ProgressTracker {
     // Checked per row: the clock is read only every 1024 rows.
     if ((this.rowsRead + this.rejected) % 1024 !== 0) return false;
     const now = performance.now();
-    if (now - this.lastEmit < PROGRESS_INTERVAL_MS) return false;
+    if (now - this.lastEmit < this.intervalMs) return false;
     this.lastEmit = now;
     return true;
   }
@@ -380,14 +393,66 @@ interface AssetAccumulator {
   macs: Set<string>;
 }
 
-function accumulateAsset(assets: Map<string, AssetAccumulator>, assetRef: string, hostKey: string, finding: ParsedFinding): void {
-  let entry = assets.get(assetRef);
-  if (!entry) {
-    entry = {
+/**
+ * The hosts of one import, by Tenable UUID (any case) or normalised host name. Bounded by
+ * the estate, not the file. Looked up by the raw UUID first, so the common row builds no string.
+ */
+class AssetRegistry {
+  private readonly byRef = new Map<string, AssetAccumulator>();
+  private readonly byRawUuid = new Map<string, AssetAccumulator>();
+
+  /** Folds one row's host details into its asset; returns the asset. */
+  record(hostKey: string, finding: ParsedFinding): StagedAsset {
+    const entry = this.entryFor(hostKey, finding);
+    const { asset } = entry;
+    // The latest row wins for names; addresses accumulate. Kept values are copied (own): a
+    // parser string is a slice of a whole read buffer, which it would otherwise keep alive.
+    if (asset.hostKey !== hostKey) asset.hostKey = own(hostKey);
+    if (finding.hostname && asset.hostname !== finding.hostname) asset.hostname = own(finding.hostname);
+    if (finding.fqdn && asset.fqdn !== finding.fqdn) asset.fqdn = own(finding.fqdn);
+    if (finding.netbiosName && asset.netbiosName !== finding.netbiosName) asset.netbiosName = own(finding.netbiosName);
+    if (finding.operatingSystem && asset.operatingSystem !== finding.operatingSystem) asset.operatingSystem = own(finding.operatingSystem);
+    const ip = finding.ipAddress;
+    if (ip && asset.ipAddress !== ip) {
+      asset.ipAddress = own(ip);
+      if (entry.ips.size < MAX_ADDRESSES_PER_ASSET) entry.ips.add(asset.ipAddress);
+    }
+    if (finding.macAddress && entry.macs.size < MAX_ADDRESSES_PER_ASSET) {
+      const mac = finding.macAddress.toLowerCase();
+      if (!entry.macs.has(mac)) entry.macs.add(own(mac));
+    }
+    return asset;
+  }
+
+  staged(): StagedAsset[] {
+    return Array.from(this.byRef.values(), (entry) => ({
+      ...entry.asset,
+      ipAddresses: [...entry.ips].sort(),
+      macAddresses: [...entry.macs].sort(),
+    }));
+  }
+
+  private entryFor(hostKey: string, finding: ParsedFinding): AssetAccumulator {
+    const rawUuid = finding.assetUuid;
+    if (rawUuid) {
+      const known = this.byRawUuid.get(rawUuid);
+      if (known) return known;
+      const uuid = own(rawUuid.toLowerCase());
+      const entry = this.create(`u:${uuid}`, uuid, hostKey);
+      this.byRawUuid.set(own(rawUuid), entry);
+      return entry;
+    }
+    return this.create(`h:${hostKey}`, null, hostKey);
+  }
+
+  private create(assetRef: string, tenableUuid: string | null, hostKey: string): AssetAccumulator {
+    const existing = this.byRef.get(assetRef);
+    if (existing) return existing;
+    const entry: AssetAccumulator = {
       asset: {
         assetRef: own(assetRef),
-        tenableUuid: finding.assetUuid ? own(finding.assetUuid.toLowerCase()) : null,
-        hostKey,
+        tenableUuid,
+        hostKey: own(hostKey),
         hostname: null,
         fqdn: null,
         netbiosName: null,
@@ -399,31 +464,15 @@ function accumulateAsset(assets: Map<string, AssetAccumulator>, assetRef: string
       ips: new Set(),
       macs: new Set(),
     };
-    assets.set(assetRef, entry);
-  }
-  const { asset } = entry;
-  // The latest row wins for names; addresses accumulate. Kept values are copied (own): a
-  // parser string is a slice of a whole read buffer, which it would otherwise keep alive.
-  if (asset.hostKey !== hostKey) asset.hostKey = own(hostKey);
-  if (finding.hostname && asset.hostname !== finding.hostname) asset.hostname = own(finding.hostname);
-  if (finding.fqdn && asset.fqdn !== finding.fqdn) asset.fqdn = own(finding.fqdn);
-  if (finding.netbiosName && asset.netbiosName !== finding.netbiosName) asset.netbiosName = own(finding.netbiosName);
-  if (finding.operatingSystem && asset.operatingSystem !== finding.operatingSystem) asset.operatingSystem = own(finding.operatingSystem);
-  if (finding.ipAddress && asset.ipAddress !== finding.ipAddress) asset.ipAddress = own(finding.ipAddress);
-  if (finding.ipAddress && entry.ips.size < MAX_ADDRESSES_PER_ASSET && !entry.ips.has(finding.ipAddress)) entry.ips.add(own(finding.ipAddress));
-  if (finding.macAddress && entry.macs.size < MAX_ADDRESSES_PER_ASSET) {
-    const mac = finding.macAddress.toLowerCase();
-    if (!entry.macs.has(mac)) entry.macs.add(own(mac));
+    this.byRef.set(entry.asset.assetRef, entry);
+    return entry;
   }
 }
+
 
 /** A copy of the string that shares no memory with the parser's buffers. */
 function own(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
-}
-
-function toStagedAsset(entry: AssetAccumulator): StagedAsset {
-  return { ...entry.asset, ipAddresses: [...entry.ips].sort(), macAddresses: [...entry.macs].sort() };
 }
 
 function toStagedPlugin(finding: ParsedFinding) {

@@ -172,6 +172,21 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
     expect(row).toMatchObject({ status: 'completed', rejected_count: 2, rows_read: 1 });
   });
 
+  it('stores thousands of rejected rows while progress heartbeats keep running', async () => {
+    const rows: SimpleRow[] = [];
+    for (let i = 0; i < 6000; i++) {
+      // Few plugins, so nothing but the rejections themselves interrupts the staging transaction.
+      rows.push(i % 3 === 0 ? { hostname: '', severity: 'High', pluginId: '1' } : { hostname: `h${i}`, severity: 'Low', pluginId: String(i % 50) });
+    }
+    const chatty = new ImportScanService(tdb.handle, undefined, { progressIntervalMs: 0 });
+    const summary = await chatty.importFile({ filePath: writeSimpleCsv(dir, 'noisy.csv', rows), scanDate: '2025-03-02' });
+    expect(summary).toMatchObject({ rejected: 2000, rowsRead: 4000, created: 4000 });
+    const stored = await tdb.handle.db.selectFrom('import_rejections').select('line').orderBy('seq').execute();
+    expect(stored).toHaveLength(2000);
+    expect(stored[0]?.line).toBe(2);
+    expect(stored[1999]?.line).toBe(5999);
+  });
+
   it('resolves a finding the scanner reports FIXED', async () => {
     await importRows('day1.csv', day1, '2025-01-01');
     const fixed = day1.map((r) => (r.hostname === 'db01' ? { ...r, state: 'fixed' } : r));

@@ -4,7 +4,6 @@
  * real tables changes until the rollover applies the staged rows in one transaction, and a
  * crash loses only the temp tables, which the database drops by itself.
  */
-import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Writer } from '../database.ts';
@@ -29,7 +28,7 @@ export interface StagedRow {
   fixed: 0 | 1;
   firstSeen: string | null;
   output: string | null;
-  /** Digest of output (see outputHash). */
+  /** Digest of output (textDigest48), to rewrite a stored output only when it changed. */
   outputHash: number | null;
   /** 1 on the first CVE of a row, 0 on the others: a plugin's VPR counts once per host in totals. */
   vprCounted: 0 | 1;
@@ -148,12 +147,6 @@ export async function createStagingTables(writer: Writer): Promise<void> {
   for (const statement of statements) await sql.raw(statement).execute(writer.db);
 }
 
-/** 48-bit digest of a plugin output: fits a JS number, SQLite INTEGER and PostgreSQL BIGINT. */
-export function outputHash(output: string | null): number | null {
-  if (output === null) return null;
-  return createHash('md5').update(output).digest().readUIntBE(0, 6);
-}
-
 /**
  * Writes staged records with the fastest bulk path each dialect has: on SQLite each row goes
  * straight into a prepared statement inside a transaction committed every `batchSize` rows (no
@@ -171,20 +164,33 @@ export class StagingWriter {
     this.batchSize = batchSize;
   }
 
-  /** Queues a row; resolves once any full batch has been written (back-pressure for the parser). */
-  async addRow(row: StagedRow): Promise<void> {
+  /**
+   * Stages a row. On SQLite it is written at once and nothing is returned; on PostgreSQL a
+   * promise is returned when a full batch is being sent (await it: back-pressure for the parser).
+   */
+  addRow(row: StagedRow): Promise<void> | undefined {
     const { sqlite } = this.writer;
     if (sqlite) {
       if (!this.sqliteRowInsert) {
         this.sqliteRowInsert = sqlite.prepare(`INSERT INTO stage_rows (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`);
       }
+      // Staging touches only temporary tables, so one transaction for all rows holds no lock
+      // on the real tables; it is committed before anything else is written (see commit()).
       if (this.sqliteRowsInTransaction === 0) sqlite.exec('BEGIN');
       this.sqliteRowInsert.run(rowValues(row));
-      if (++this.sqliteRowsInTransaction >= this.batchSize) this.commitSqliteRows();
-      return;
+      this.sqliteRowsInTransaction += 1;
+      return undefined;
     }
     this.rows.push(row);
-    if (this.rows.length >= this.batchSize) await this.flushRows();
+    return this.rows.length >= this.batchSize ? this.flushRows() : undefined;
+  }
+
+  /**
+   * Commits the open staging transaction. Call it before writing to the real tables on the
+   * same connection, or that write would keep their lock until staging ends.
+   */
+  commit(): void {
+    this.commitSqliteRows();
   }
 
   private commitSqliteRows(): void {
