@@ -109,11 +109,9 @@ export interface FindingTable {
   /** 48-bit digest of the plugin output (kept in finding_outputs), to rewrite it only when it changes. */
   output_hash: number | null;
   first_seen: string;
-  last_seen: string;
   lifecycle: Generated<'active' | 'resolved'>;
   resolved_on: string | null;
   reopened_count: Generated<number>;
-  last_import_id: number | null;
   status: Generated<string>;
   assigned_to: string | null;
   assigned_team: string | null;
@@ -135,6 +133,18 @@ export interface FindingTable {
   correlation_notes: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface FindingSightingTable {
+  finding_id: number;
+  last_seen: string;
+  last_import_id: number | null;
+}
+
+/** A finding with when it was last seen (views findings_view and vulnerabilities_current). */
+export interface FindingViewRow extends FindingTable {
+  last_seen: string;
+  last_import_id: number | null;
 }
 
 export interface FindingOutputTable {
@@ -178,7 +188,9 @@ export interface DatabaseSchema {
   imports: ImportTable;
   import_rejections: ImportRejectionTable;
   findings: FindingTable;
-  vulnerabilities_current: FindingTable;
+  findings_view: FindingViewRow;
+  vulnerabilities_current: FindingViewRow;
+  finding_sightings: FindingSightingTable;
   finding_outputs: FindingOutputTable;
   finding_snapshots: FindingSnapshotTable;
   daily_totals: DailyTotalsTable;

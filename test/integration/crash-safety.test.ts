@@ -37,13 +37,14 @@ function childEnv(tdb: TestDatabase): NodeJS.ProcessEnv {
 
 async function fingerprint(tdb: TestDatabase) {
   const db = tdb.handle.db;
-  const count = async (table: 'findings' | 'finding_snapshots' | 'assets' | 'plugins' | 'daily_totals') =>
+  const count = async (table: 'findings' | 'finding_sightings' | 'finding_snapshots' | 'assets' | 'plugins' | 'daily_totals') =>
     Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
   const active = Number(
     (await db.selectFrom('findings').select(sql<number>`count(*)`.as('n')).where('lifecycle', '=', 'active').executeTakeFirstOrThrow()).n,
   );
   return {
     findings: await count('findings'),
+    sightings: await count('finding_sightings'),
     active,
     snapshots: await count('finding_snapshots'),
     assets: await count('assets'),

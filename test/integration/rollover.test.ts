@@ -18,7 +18,7 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
   });
 
   const findings = () =>
-    tdb.handle.db.selectFrom('findings').selectAll().orderBy('unique_key').execute();
+    tdb.handle.db.selectFrom('findings_view').selectAll().orderBy('unique_key').execute();
   const byKey = async () => new Map((await findings()).map((f) => [f.unique_key, f]));
   const importRows = (name: string, rows: SimpleRow[], scanDate: string, scope: 'all' | 'hosts' = 'all') =>
     service.importFile({ filePath: writeSimpleCsv(dir, name, rows), scanDate, scope });

@@ -16,8 +16,9 @@ function statements(isPg: boolean): string[] {
   const withoutRowid = isPg ? '' : ' WITHOUT ROWID';
   // Keys are compared byte-wise: locale-aware comparison makes PostgreSQL key indexes several times slower.
   const key = isPg ? 'TEXT COLLATE "C"' : 'TEXT';
-  // Room on each page lets PostgreSQL update a sighting in place (HOT), without touching the indexes.
-  const findingsStorage = isPg ? ' WITH (fillfactor = 50)' : '';
+  // Room on each page lets PostgreSQL update a row in place (HOT), without touching the indexes.
+  const findingsStorage = isPg ? ' WITH (fillfactor = 80)' : '';
+  const sightingsStorage = isPg ? ' WITH (fillfactor = 50)' : '';
   return [
     `CREATE TABLE plugins (
       plugin_id ${key} PRIMARY KEY,
@@ -127,11 +128,9 @@ function statements(isPg: boolean): string[] {
       scanner_state TEXT,
       output_hash BIGINT,
       first_seen TEXT NOT NULL,
-      last_seen TEXT NOT NULL,
       lifecycle TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle IN ('active', 'resolved')),
       resolved_on TEXT,
       reopened_count INTEGER NOT NULL DEFAULT 0,
-      last_import_id INTEGER,
       status TEXT NOT NULL DEFAULT 'New' CHECK (status IN (${WORKFLOW_STATUSES})),
       assigned_to TEXT,
       assigned_team TEXT,
@@ -157,6 +156,13 @@ function statements(isPg: boolean): string[] {
     `CREATE INDEX findings_lifecycle_severity ON findings (lifecycle, severity)`,
     `CREATE INDEX findings_asset ON findings (asset_id)`,
     `CREATE INDEX findings_plugin ON findings (plugin_id)`,
+    // When each finding was last seen: rewritten for every finding at every import, so kept
+    // narrow and apart; a finding's own row is rewritten only when something about it changed.
+    `CREATE TABLE finding_sightings (
+      finding_id INTEGER PRIMARY KEY REFERENCES findings (id),
+      last_seen TEXT NOT NULL,
+      last_import_id INTEGER
+    )${sightingsStorage}`,
     // Plugin output is large and rarely changes: kept apart so a sighting rewrites only a narrow findings row.
     `CREATE TABLE finding_outputs (
       finding_id INTEGER PRIMARY KEY REFERENCES findings (id),
@@ -193,7 +199,10 @@ function statements(isPg: boolean): string[] {
       reopened_count INTEGER NOT NULL,
       updated_at TEXT NOT NULL
     )`,
-    `CREATE VIEW vulnerabilities_current AS SELECT * FROM findings WHERE lifecycle = 'active'`,
+    // Every finding with when it was last seen; the current view is its active part.
+    `CREATE VIEW findings_view AS
+      SELECT f.*, s.last_seen, s.last_import_id FROM findings f JOIN finding_sightings s ON s.finding_id = f.id`,
+    `CREATE VIEW vulnerabilities_current AS SELECT * FROM findings_view WHERE lifecycle = 'active'`,
   ];
 }
 
@@ -206,8 +215,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ['vulnerabilities_current']) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(db);
-  for (const table of ['daily_totals', 'finding_snapshots', 'finding_outputs', 'findings', 'import_rejections', 'imports', 'assets', 'plugin_cves', 'plugins']) {
+  for (const name of ['vulnerabilities_current', 'findings_view']) await sql.raw(`DROP VIEW IF EXISTS ${name}`).execute(db);
+  for (const table of ['daily_totals', 'finding_snapshots', 'finding_outputs', 'finding_sightings', 'findings', 'import_rejections', 'imports', 'assets', 'plugin_cves', 'plugins']) {
     await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(db);
   }
 }

@@ -262,8 +262,8 @@ async function buildIncoming(db: Db): Promise<void> {
       f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
       f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
       f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
-      f.output_hash AS prev_output_hash,
-      0 AS changed, 0 AS index_changed
+      f.output_hash AS prev_output_hash, f.hostname AS prev_hostname, f.ip_address AS prev_ip_address,
+      0 AS changed, 0 AS index_changed, 0 AS touched
     FROM (SELECT unique_key, min(pick_order) AS pick_order, count(*) AS row_count FROM stage_rows GROUP BY unique_key) g
     JOIN stage_rows r ON r.unique_key = g.unique_key AND r.pick_order = g.pick_order
     JOIN stage_assets s ON s.asset_ref = r.asset_ref
@@ -285,6 +285,13 @@ async function buildIncoming(db: Db): Promise<void> {
   await sql`
     UPDATE incoming SET index_changed = 1
     WHERE changed = 1 AND (prev_severity <> severity OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id)`.execute(db);
+  // Rows whose findings row must be rewritten even though no tracked scanner field changed.
+  await sql`
+    UPDATE incoming SET touched = 1
+    WHERE finding_id IS NOT NULL AND changed = 0 AND (
+      prev_hostname IS DISTINCT FROM hostname OR prev_ip_address IS DISTINCT FROM ip_address
+      OR (output_hash IS NOT NULL AND prev_output_hash IS DISTINCT FROM output_hash)
+      OR (first_seen IS NOT NULL AND first_seen < prev_first_seen))`.execute(db);
 }
 
 async function insertNewFindings(db: Db, args: { scanDate: string; importId: number; now: string; resolvedOn: string }): Promise<void> {
@@ -294,21 +301,26 @@ async function insertNewFindings(db: Db, args: { scanDate: string; importId: num
   await run(
     db,
     sql`INSERT INTO findings (unique_key, asset_id, host_key, hostname, ip_address, plugin_id, cve, severity, vpr_score,
-          cvss_base_score, cvss3_base_score, ports, scanner_state, output_hash, first_seen, last_seen, lifecycle, resolved_on,
-          last_import_id, created_at, updated_at)
+          cvss_base_score, cvss3_base_score, ports, scanner_state, output_hash, first_seen, lifecycle, resolved_on,
+          created_at, updated_at)
         SELECT i.unique_key, i.asset_id, i.host_key, i.hostname, i.ip_address, i.plugin_id, i.cve, i.severity, i.vpr_score,
           i.cvss_base_score, i.cvss3_base_score, i.ports, i.scanner_state, i.output_hash,
           CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END,
-          ${scanDate},
           CASE WHEN ${resolvedWhen} THEN 'resolved' ELSE 'active' END,
           CASE WHEN ${resolvedWhen} THEN ${resolvedOn} ELSE NULL END,
-          CAST(${importId} AS INTEGER), ${now}, ${now}
+          ${now}, ${now}
         FROM incoming i WHERE i.finding_id IS NULL
         ORDER BY i.unique_key`,
   );
   // A join, not a correlated subquery: PostgreSQL hashes it instead of probing per row.
   await run(db, sql`UPDATE incoming SET finding_id = f.id FROM findings f
                     WHERE f.unique_key = incoming.unique_key AND incoming.finding_id IS NULL`);
+  await run(
+    db,
+    sql`INSERT INTO finding_sightings (finding_id, last_seen, last_import_id)
+        SELECT finding_id, ${scanDate}, CAST(${importId} AS INTEGER) FROM incoming WHERE prev_lifecycle IS NULL
+        ORDER BY finding_id`,
+  );
 }
 
 /** Plugin outputs of new findings, and of seen findings whose output changed (by digest). */
@@ -324,9 +336,9 @@ async function writeOutputs(db: Db): Promise<void> {
 }
 
 /**
- * Scanner-owned columns only: the workflow columns are never touched by an import. Rows
- * whose indexed columns (severity, plugin, asset, lifecycle) stay the same skip the index
- * maintenance; that is nearly every row of a daily import.
+ * Scanner-owned columns only: the workflow columns are never touched by an import. A
+ * finding's row is rewritten only when something about it changed (with index maintenance
+ * only when an indexed column did); every sighting just moves its narrow last_seen row.
  */
 async function updateSeenFindings(db: Db, scanDate: string, importId: number, now: string): Promise<void> {
   const touchesIndexes = sql`(i.index_changed = 1 OR i.fixed = 1 OR i.prev_lifecycle = 'resolved')`;
@@ -338,11 +350,10 @@ async function updateSeenFindings(db: Db, scanDate: string, importId: number, no
           cvss3_base_score = i.cvss3_base_score, ports = i.ports, scanner_state = i.scanner_state,
           output_hash = coalesce(i.output_hash, findings.output_hash),
           first_seen = CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < findings.first_seen THEN i.first_seen ELSE findings.first_seen END,
-          last_seen = CASE WHEN i.fixed = 1 THEN findings.last_seen ELSE ${scanDate} END,
           lifecycle = CASE WHEN i.fixed = 1 THEN 'resolved' ELSE 'active' END,
           resolved_on = CASE WHEN i.fixed = 1 THEN coalesce(findings.resolved_on, ${scanDate}) ELSE NULL END,
           reopened_count = findings.reopened_count + CASE WHEN i.fixed = 0 AND findings.lifecycle = 'resolved' THEN 1 ELSE 0 END,
-          last_import_id = CAST(${importId} AS INTEGER), updated_at = ${now}
+          updated_at = ${now}
         FROM incoming i
         WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NOT NULL AND ${touchesIndexes}`,
   );
@@ -353,10 +364,16 @@ async function updateSeenFindings(db: Db, scanDate: string, importId: number, no
           cvss3_base_score = i.cvss3_base_score, ports = i.ports, scanner_state = i.scanner_state,
           output_hash = coalesce(i.output_hash, findings.output_hash),
           first_seen = CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < findings.first_seen THEN i.first_seen ELSE findings.first_seen END,
-          last_seen = ${scanDate}, last_import_id = CAST(${importId} AS INTEGER),
           updated_at = CASE WHEN i.changed = 1 THEN ${now} ELSE findings.updated_at END
         FROM incoming i
-        WHERE findings.id = i.finding_id AND i.prev_lifecycle = 'active' AND NOT ${touchesIndexes}`,
+        WHERE findings.id = i.finding_id AND i.prev_lifecycle = 'active' AND NOT ${touchesIndexes}
+          AND (i.changed = 1 OR i.touched = 1)`,
+  );
+  await run(
+    db,
+    sql`UPDATE finding_sightings SET last_seen = ${scanDate}, last_import_id = CAST(${importId} AS INTEGER)
+        FROM incoming i
+        WHERE finding_sightings.finding_id = i.finding_id AND i.prev_lifecycle IS NOT NULL AND i.fixed = 0`,
   );
 }
 
@@ -382,7 +399,8 @@ async function resolveStale(db: Db, input: RolloverInput, dialect: Writer['diale
   return run(
     db,
     sql`UPDATE findings ${scan} SET lifecycle = 'resolved', resolved_on = ${input.scanDate}, updated_at = ${input.now}
-        WHERE lifecycle = 'active' AND last_seen < ${input.scanDate} ${hostFilter}`,
+        WHERE lifecycle = 'active' ${hostFilter}
+          AND id IN (SELECT finding_id FROM finding_sightings WHERE last_seen < ${input.scanDate})`,
   );
 }
 
