@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportScanService } from '../../src/services/import-scan.service.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.ts';
@@ -207,6 +208,14 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
     }
     const imports = await tdb.handle.db.selectFrom('imports').select('id').execute();
     expect(imports).toHaveLength(0);
+  });
+
+  it('reports a file that breaks off mid-way and applies nothing of it', async () => {
+    const broken = path.resolve(import.meta.dirname, '../fixtures/scans/tenable-export-json/truncated.json');
+    await expect(service.importFile({ filePath: broken, scanDate: '2025-01-01' })).rejects.toThrow(/truncated\.json/);
+    expect(await findings()).toEqual([]);
+    const statuses = await tdb.handle.db.selectFrom('imports').select(['status', 'error']).execute();
+    expect(statuses).toEqual([{ status: 'failed', error: expect.stringContaining('truncated.json') }]);
   });
 
   it('refuses an unknown format name, listing the known ones', async () => {
