@@ -39,6 +39,22 @@ export class ImportNoLongerRunningError extends Error {
 
 type Db = Kysely<DatabaseSchema>;
 
+/** A scanner-owned field of a seen finding differs from what is stored (counted as updated). */
+const SCANNER_FIELDS_CHANGED = sql`(
+  prev_severity <> severity OR prev_vpr_score IS DISTINCT FROM vpr_score
+  OR prev_cvss_base_score IS DISTINCT FROM cvss_base_score OR prev_cvss3_base_score IS DISTINCT FROM cvss3_base_score
+  OR prev_ports IS DISTINCT FROM ports OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id
+  OR prev_scanner_state IS DISTINCT FROM scanner_state)`;
+
+/** The change touches an indexed column (severity, plugin, asset): the update pays index maintenance. */
+const INDEXED_FIELDS_CHANGED = sql`(prev_severity <> severity OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id)`;
+
+/** The stored row must still be rewritten (names, output, an earlier first_seen), without counting as updated. */
+const ROW_NEEDS_REWRITE = sql`(
+  prev_hostname IS DISTINCT FROM hostname OR prev_ip_address IS DISTINCT FROM ip_address
+  OR (output_hash IS NOT NULL AND prev_output_hash IS DISTINCT FROM output_hash)
+  OR (first_seen IS NOT NULL AND first_seen < prev_first_seen))`;
+
 /** Everything the rollover reads from a staged row except the plugin output, in key order. */
 const PICK_COLUMNS = [
   'unique_key', 'pick_order', 'port_protocol', 'asset_ref', 'host_key', 'plugin_id', 'cve', 'severity', 'vpr_score',
@@ -135,7 +151,7 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
   await writeOutputs(db);
   await updateSeenFindings(db, scanDate, importId, now);
   await writeSnapshots(db, scanDate, importId);
-  const stale = await resolveStale(db, input, dialect);
+  const stale = await resolveStale(db, input);
   return {
     mode, findings: counts.open, hosts, created: counts.created, updated: counts.updated, unchanged,
     resolved: stale + counts.fixedNow, reopened: counts.reopened,
@@ -256,18 +272,24 @@ async function buildIncoming(db: Db): Promise<void> {
   await sql`CREATE INDEX stage_rows_pick ON stage_rows (${sql.raw(PICK_COLUMNS.join(', '))})`.execute(db);
   await sql`
     CREATE TEMP TABLE incoming AS
-    SELECT r.unique_key, r.host_key, s.hostname, s.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
-      r.cvss_base_score, r.cvss3_base_score, CASE WHEN g.row_count = 1 THEN r.port_protocol END AS ports,
-      r.scanner_state, r.fixed, r.first_seen, r.seq AS source_seq, r.output_hash, r.vpr_counted, g.row_count, s.asset_id,
-      f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
-      f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
-      f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
-      f.output_hash AS prev_output_hash, f.hostname AS prev_hostname, f.ip_address AS prev_ip_address,
-      0 AS changed, 0 AS index_changed, 0 AS touched
-    FROM (SELECT unique_key, min(pick_order) AS pick_order, count(*) AS row_count FROM stage_rows GROUP BY unique_key) g
-    JOIN stage_rows r ON r.unique_key = g.unique_key AND r.pick_order = g.pick_order
-    JOIN stage_assets s ON s.asset_ref = r.asset_ref
-    LEFT JOIN findings f ON f.unique_key = r.unique_key`.execute(db);
+    SELECT m.*,
+      CASE WHEN finding_id IS NOT NULL AND ${SCANNER_FIELDS_CHANGED} THEN 1 ELSE 0 END AS changed,
+      CASE WHEN finding_id IS NOT NULL AND ${INDEXED_FIELDS_CHANGED} THEN 1 ELSE 0 END AS index_changed,
+      CASE WHEN finding_id IS NOT NULL AND NOT ${SCANNER_FIELDS_CHANGED} AND ${ROW_NEEDS_REWRITE} THEN 1 ELSE 0 END AS touched
+    FROM (
+      SELECT r.unique_key, r.host_key, s.hostname, s.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
+        r.cvss_base_score, r.cvss3_base_score, CASE WHEN g.row_count = 1 THEN r.port_protocol END AS ports,
+        r.scanner_state, r.fixed, r.first_seen, r.seq AS source_seq, r.output_hash, r.vpr_counted, g.row_count, s.asset_id,
+        f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
+        f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
+        f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
+        f.output_hash AS prev_output_hash, f.hostname AS prev_hostname, f.ip_address AS prev_ip_address
+      FROM (SELECT unique_key, min(pick_order) AS pick_order, count(*) AS row_count FROM stage_rows GROUP BY unique_key) g
+      JOIN stage_rows r ON r.unique_key = g.unique_key AND r.pick_order = g.pick_order
+      JOIN stage_assets s ON s.asset_ref = r.asset_ref
+      LEFT JOIN findings f ON f.unique_key = r.unique_key
+    ) m`.execute(db);
+  // Keys seen on several rows (a plugin on several ports): their ports, then their flags again.
   await sql`
     UPDATE incoming SET ports = (
       SELECT string_agg(d.port_protocol, ',' ORDER BY d.port_protocol)
@@ -275,23 +297,10 @@ async function buildIncoming(db: Db): Promise<void> {
             WHERE s.unique_key = incoming.unique_key AND s.port_protocol IS NOT NULL) d)
     WHERE row_count > 1`.execute(db);
   await sql`
-    UPDATE incoming SET changed = 1
-    WHERE finding_id IS NOT NULL AND (
-      prev_severity <> severity OR prev_vpr_score IS DISTINCT FROM vpr_score
-      OR prev_cvss_base_score IS DISTINCT FROM cvss_base_score OR prev_cvss3_base_score IS DISTINCT FROM cvss3_base_score
-      OR prev_ports IS DISTINCT FROM ports OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id
-      OR prev_scanner_state IS DISTINCT FROM scanner_state)`.execute(db);
-  // Changes to indexed columns (severity, plugin, asset) cost index maintenance; most rows have none.
-  await sql`
-    UPDATE incoming SET index_changed = 1
-    WHERE changed = 1 AND (prev_severity <> severity OR prev_plugin_id <> plugin_id OR prev_asset_id IS DISTINCT FROM asset_id)`.execute(db);
-  // Rows whose findings row must be rewritten even though no tracked scanner field changed.
-  await sql`
-    UPDATE incoming SET touched = 1
-    WHERE finding_id IS NOT NULL AND changed = 0 AND (
-      prev_hostname IS DISTINCT FROM hostname OR prev_ip_address IS DISTINCT FROM ip_address
-      OR (output_hash IS NOT NULL AND prev_output_hash IS DISTINCT FROM output_hash)
-      OR (first_seen IS NOT NULL AND first_seen < prev_first_seen))`.execute(db);
+    UPDATE incoming SET
+      changed = CASE WHEN ${SCANNER_FIELDS_CHANGED} THEN 1 ELSE 0 END,
+      touched = CASE WHEN NOT ${SCANNER_FIELDS_CHANGED} AND ${ROW_NEEDS_REWRITE} THEN 1 ELSE 0 END
+    WHERE row_count > 1 AND finding_id IS NOT NULL`.execute(db);
 }
 
 async function insertNewFindings(db: Db, args: { scanDate: string; importId: number; now: string; resolvedOn: string }): Promise<void> {
@@ -391,16 +400,14 @@ async function writeSnapshots(db: Db, scanDate: string, importId: number): Promi
 }
 
 /** Active findings this scan did not see become resolved; with scope 'hosts' only on hosts the scan covered. */
-async function resolveStale(db: Db, input: RolloverInput, dialect: Writer['dialect']): Promise<number> {
+async function resolveStale(db: Db, input: RolloverInput): Promise<number> {
   const hostFilter = input.scope === 'hosts' ? sql`AND asset_id IN (SELECT asset_id FROM stage_assets)` : sql``;
-  // Most findings are active: one sequential pass beats a walk of the lifecycle index with a
-  // random row lookup per entry, which is what SQLite's planner would otherwise pick.
-  const scan = dialect === 'sqlite' ? sql`NOT INDEXED` : sql``;
+  // Driven by the narrow sightings table: only the stale findings' rows are visited.
   return run(
     db,
-    sql`UPDATE findings ${scan} SET lifecycle = 'resolved', resolved_on = ${input.scanDate}, updated_at = ${input.now}
-        WHERE lifecycle = 'active' ${hostFilter}
-          AND id IN (SELECT finding_id FROM finding_sightings WHERE last_seen < ${input.scanDate})`,
+    sql`UPDATE findings SET lifecycle = 'resolved', resolved_on = ${input.scanDate}, updated_at = ${input.now}
+        WHERE id IN (SELECT finding_id FROM finding_sightings WHERE last_seen < ${input.scanDate})
+          AND lifecycle = 'active' ${hostFilter}`,
   );
 }
 
