@@ -56,8 +56,8 @@ export interface DatabaseHandle {
  * Import connections keep their cache bounded and spill temporary tables to a file, so
  * memory stays flat whatever the size of the file being imported.
  */
-const WRITER_CACHE_MB = 64;
-const TEMP_CACHE_MB = 32;
+const WRITER_CACHE_MB = 48;
+const TEMP_CACHE_MB = 16;
 
 function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
