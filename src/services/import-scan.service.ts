@@ -18,15 +18,21 @@ import {
   updateImportProgress,
 } from '../db/repositories/imports.repository.ts';
 import { applyRollover, type RolloverCounts } from '../db/repositories/rollover.repository.ts';
-import { createStagingTables, type StagedAsset, StagingWriter } from '../db/repositories/staging.repository.ts';
-import { textDigest48 } from '../domain/digest.ts';
+import {
+  createStagingTables,
+  releaseStagingTables,
+  type StagedAsset,
+  type StagedPlugin,
+  StagingWriter,
+} from '../db/repositories/staging.repository.ts';
 import type { ImportRow, RolloverScope } from '../db/schema.ts';
+import { textDigest48 } from '../domain/digest.ts';
+import { DomainError } from '../domain/errors.ts';
 import { findingKey, normalizeHost } from '../domain/finding-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { FormatId, ImportFormat, ParsedFinding, ParseEvent } from '../importers/importer.ts';
 import { formatIds, getFormat, openImportFile } from '../importers/registry.ts';
 import type { ImportProgress } from '../shared/import-progress.ts';
-import { DomainError } from '../domain/errors.ts';
 
 export interface ImportRequest {
   filePath: string;
@@ -188,17 +194,21 @@ export class ImportScanService {
     try {
       const { counts, rowsRead, rejected, stagedAt } = await this.database.withWriter(async (writer) => {
         await createStagingTables(writer);
-        const staged = await this.stage(writer, context, tracker);
-        const stagedAt = performance.now();
-        tracker.phase('applying');
-        await this.heartbeat(context.importId, tracker);
-        const counts = await applyRollover(writer, {
-          importId: context.importId,
-          scanDate: context.scanDate,
-          scope: context.scope,
-          now: new Date().toISOString(),
-        });
-        return { counts, ...staged, stagedAt };
+        try {
+          const staged = await this.stage(writer, context, tracker);
+          const stagedAt = performance.now();
+          tracker.phase('applying');
+          await this.heartbeat(context.importId, tracker);
+          const counts = await applyRollover(writer, {
+            importId: context.importId,
+            scanDate: context.scanDate,
+            scope: context.scope,
+            now: new Date().toISOString(),
+          });
+          return { counts, ...staged, stagedAt };
+        } finally {
+          await releaseStagingTables(writer).catch(() => undefined);
+        }
       });
       const finished = performance.now();
       tracker.phase('completed');
@@ -240,7 +250,7 @@ export class ImportScanService {
       pendingRejections = [];
     };
 
-    for await (const event of context.events as AsyncIterable<ParseEvent>) {
+    for await (const event of context.events) {
       if (event.kind === 'rejected') {
         pendingRejections.push(event.issue);
         tracker.rejected += 1;
@@ -475,7 +485,7 @@ function own(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
-function toStagedPlugin(finding: ParsedFinding) {
+function toStagedPlugin(finding: ParsedFinding): StagedPlugin {
   return {
     pluginId: finding.pluginId,
     pluginName: finding.pluginName,

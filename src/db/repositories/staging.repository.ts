@@ -121,16 +121,27 @@ const PLUGIN_CVE_COLUMNS = ['plugin_id', 'cve_id'] as const;
 /** Plugins and CVE links are few: small batches keep memory flat without many round trips. */
 const SIDE_BATCH = 200;
 
+const STAGING_TABLES = ['stage_rows', 'stage_assets', 'stage_plugins', 'stage_plugin_cves', 'incoming'];
+
+async function dropStagingTables(writer: Writer): Promise<void> {
+  for (const table of STAGING_TABLES) await sql`DROP TABLE IF EXISTS ${sql.raw(table)}`.execute(writer.db);
+}
+
+/**
+ * Frees the staging tables at the end of an import. SQLite's vanish with the import's own
+ * connection; a pooled PostgreSQL connection outlives the import, and its temporary tables
+ * would hold disk until the connection is reused.
+ */
+export async function releaseStagingTables(writer: Writer): Promise<void> {
+  if (writer.dialect === 'postgres') await dropStagingTables(writer);
+}
+
 /** Creates the staging tables on the writer's connection (dropped first if a previous import on it left them). */
 export async function createStagingTables(writer: Writer): Promise<void> {
+  await dropStagingTables(writer);
   const real = writer.dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
   const key = writer.dialect === 'postgres' ? 'TEXT COLLATE "C"' : 'TEXT';
   const statements = [
-    'DROP TABLE IF EXISTS stage_rows',
-    'DROP TABLE IF EXISTS stage_assets',
-    'DROP TABLE IF EXISTS stage_plugins',
-    'DROP TABLE IF EXISTS stage_plugin_cves',
-    'DROP TABLE IF EXISTS incoming',
     `CREATE TEMP TABLE stage_rows (
       seq INTEGER PRIMARY KEY, unique_key ${key} NOT NULL, asset_ref ${key} NOT NULL, host_key ${key} NOT NULL, plugin_id ${key} NOT NULL, cve TEXT, severity INTEGER NOT NULL,
       vpr_score ${real}, cvss_base_score ${real}, cvss3_base_score ${real}, port_protocol TEXT, scanner_state TEXT,
