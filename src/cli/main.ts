@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { buildHttpServer } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runImportCommand } from './import.command.ts';
+import { runTenableSimCommand, type TenableSimCliOptions } from './tenable-sim.command.ts';
 
 const program = new Command('hextrackr').description('HexTrackr vulnerability management').showHelpAfterError();
 
@@ -49,6 +50,29 @@ program
   .option('--json', 'print one JSON summary per file instead of a table')
   .action(async (files: string[], options: { scanDate?: string; format: string; scope: 'all' | 'hosts'; json?: boolean }) => {
     process.exitCode = await runImportCommand(files, options);
+  });
+
+program
+  .command('tenable-sim')
+  .description('start the Tenable API simulator (Tenable VM, Security Center, Nessus export) for demos and rehearsals')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('--port <port>', 'port to listen on, 0 = any free port (default 8600)')
+  .option('--assets <n>', 'number of assets (default 500)')
+  .option('--findings <m>', 'findings on day 0 (default 20000)')
+  .option('--seed <s>', 'same seed and day give the same data (default 1)')
+  .option('--start-date <date>', 'day 0, YYYY-MM-DD (default today, UTC)')
+  .option('--clock <mode>', 'wall (time flows) or manual (only /_simulator/advance-day moves it) (default wall)')
+  .option('--access-key <hex>', 'Tenable VM access key, 64 hex (default random)')
+  .option('--secret-key <hex>', 'Tenable VM secret key, 64 hex (default random)')
+  .option('--sc-username <name>', 'Security Center login (default secmanager)')
+  .option('--sc-password <password>', 'Security Center password (default random)')
+  .option('--faults <list>', 'comma-separated: rate-limit[=N], concurrency[=N], server-errors[=RATE], slow-chunks[=MS], export-error[=K], chunk-ttl=SECONDS, allow-duplicates')
+  .option('--json', 'print the URL and keys as one JSON line')
+  .action(async (options: TenableSimCliOptions) => {
+    const sim = await runTenableSimCommand(options);
+    const stop = () => void sim.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
 
 const db = program.command('db').description('database maintenance');
