@@ -56,7 +56,7 @@ export interface DatabaseHandle {
  * Import connections keep their cache bounded and spill temporary tables to a file, so
  * memory stays flat whatever the size of the file being imported.
  */
-const WRITER_CACHE_MB = 48;
+const WRITER_CACHE_MB = 40;
 const TEMP_CACHE_MB = 16;
 
 function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): BetterSqlite3.Database {
