@@ -3,13 +3,14 @@ import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { loadConfig } from '../config/env.ts';
 import { openApplication } from '../composition.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { createLogger } from '../logging/logger.ts';
 import type { ImportSummary } from '../services/import-scan.service.ts';
 
 export interface ImportCommandOptions {
   scanDate?: string | undefined;
   format: string;
-  scope: 'all' | 'hosts';
+  scope: 'all' | 'hosts' | 'state';
   json?: boolean | undefined;
 }
 
@@ -27,14 +28,7 @@ export async function runImportCommand(files: string[], options: ImportCommandOp
   let failures = 0;
   try {
     for (const file of files) {
-      const bar = interactive
-        ? new SingleBar({ format: `${file} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted} | {phase}`, hideCursor: true })
-        : undefined;
-      const unsubscribe = hex.events.subscribe('import.progress', (p) => {
-        if (!bar) return;
-        if (!bar.isActive) bar.start(p.totalBytes || 1, 0, { rows: 0, rate: 0, phase: p.phase });
-        bar.update(p.phase === 'parsing' ? p.bytesRead : p.totalBytes, { rows: formatRate(p.rowsRead), rate: formatRate(p.rowsPerSecond), phase: p.phase });
-      });
+      const stopProgress = interactive ? showProgress(hex.events, file) : () => undefined;
       try {
         const summary = await hex.imports.importFile({
           filePath: file,
@@ -51,8 +45,7 @@ export async function runImportCommand(files: string[], options: ImportCommandOp
         if (options.json) console.log(JSON.stringify({ file, ok: false, error: message }));
         else console.error(`\n${file}: import failed: ${message}`);
       } finally {
-        unsubscribe();
-        bar?.stop();
+        stopProgress();
       }
     }
   } finally {
@@ -62,7 +55,25 @@ export async function runImportCommand(files: string[], options: ImportCommandOp
   return failures > 0 ? 1 : 0;
 }
 
-function summaryTable(summaries: ImportSummary[]): string {
+/**
+ * A progress bar on stderr fed by the import progress events (rows, rows/s, ETA while the
+ * size is known). Returns the function that removes it.
+ */
+export function showProgress(events: EventBus, label: string): () => void {
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted} | {phase}`, hideCursor: true });
+  const unsubscribe = events.subscribe('import.progress', (p) => {
+    // A stream (an API export) has no known size: the bar then shows rows and phase only.
+    const total = p.totalBytes || 1;
+    if (!bar.isActive) bar.start(total, 0, { rows: 0, rate: 0, phase: p.phase });
+    bar.update(p.phase === 'parsing' ? Math.min(p.bytesRead, total) : total, { rows: formatRate(p.rowsRead), rate: formatRate(p.rowsPerSecond), phase: p.phase });
+  });
+  return () => {
+    unsubscribe();
+    bar.stop();
+  };
+}
+
+export function summaryTable(summaries: ImportSummary[]): string {
   const table = new Table({
     head: ['import', 'file', 'format', 'scan date', 'mode', 'rows', 'rejected', 'created', 'updated', 'unchanged', 'resolved', 'reopened', 'hosts', 'rows/s', 'seconds'],
   });

@@ -7,6 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { buildHttpServer } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runImportCommand } from './import.command.ts';
+import { runTenableSyncCommand, type SyncCommandOptions } from './sync.command.ts';
 import { runTenableSimCommand, type TenableSimCliOptions } from './tenable-sim.command.ts';
 
 const program = new Command('hextrackr').description('HexTrackr vulnerability management').showHelpAfterError();
@@ -46,9 +47,13 @@ program
   .argument('<files...>', 'scan files: Tenable VM/io/SC CSV, Nessus CSV or .nessus, Tenable export JSON, HexTrackr CSV')
   .option('--scan-date <date>', 'scan date YYYY-MM-DD (default: a date in the file name, else today)')
   .addOption(new Option('--format <format>', 'file format').default('auto'))
-  .addOption(new Option('--scope <scope>', 'which findings an absent row may resolve').choices(['all', 'hosts']).default('all'))
+  .addOption(
+    new Option('--scope <scope>', 'which findings an absent row may resolve: all, only on the file\'s hosts, or none (state: FIXED rows only)')
+      .choices(['all', 'hosts', 'state'])
+      .default('all'),
+  )
   .option('--json', 'print one JSON summary per file instead of a table')
-  .action(async (files: string[], options: { scanDate?: string; format: string; scope: 'all' | 'hosts'; json?: boolean }) => {
+  .action(async (files: string[], options: { scanDate?: string; format: string; scope: 'all' | 'hosts' | 'state'; json?: boolean }) => {
     process.exitCode = await runImportCommand(files, options);
   });
 
@@ -73,6 +78,18 @@ program
     const stop = () => void sim.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+  });
+
+program
+  .command('sync')
+  .description('pull findings from a scanner API into HexTrackr')
+  .command('tenable')
+  .description('Tenable VM vulnerability export (TENABLE_URL, TENABLE_ACCESS_KEY, TENABLE_SECRET_KEY), incremental since the last sync')
+  .option('--full', 'export everything, not only what changed since the last successful sync')
+  .option('--scan-date <date>', 'scan date for snapshots and totals (default today)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (options: SyncCommandOptions) => {
+    process.exitCode = await runTenableSyncCommand(options);
   });
 
 const db = program.command('db').description('database maintenance');

@@ -23,8 +23,17 @@ describe('loadConfig', () => {
     expect(problems).toContain('HEXTRACKR_LOG_LEVEL');
   });
 
-  it('never shows a database password in the redacted summary', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/hex' });
-    expect(JSON.stringify(redactedConfig(config))).not.toContain('s3cret');
+  it('never shows a database password or Tenable keys in the redacted summary', () => {
+    const access = 'a'.repeat(64);
+    const secret = 'b'.repeat(64);
+    const config = loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/hex', TENABLE_ACCESS_KEY: access, TENABLE_SECRET_KEY: secret });
+    const shown = JSON.stringify(redactedConfig(config));
+    expect(shown).not.toContain('s3cret');
+    expect(shown).not.toContain(access);
+    expect(shown).not.toContain(secret);
+  });
+
+  it('checks the format of Tenable keys', () => {
+    expect(() => loadConfig({ TENABLE_ACCESS_KEY: 'short' })).toThrow(/TENABLE_ACCESS_KEY/);
   });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 const ConfigSchema = z.object({
   host: z.string().min(1),
@@ -23,6 +24,9 @@ const ConfigSchema = z.object({
   logLevel: z.enum(LOG_LEVELS),
   maxUploadMb: z.coerce.number().int().min(1),
   slowQueryMs: z.coerce.number().int().min(0),
+  tenableUrl: z.string().url('must be a URL such as https://cloud.tenable.com'),
+  tenableAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  tenableSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -40,6 +44,9 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   logLevel: 'HEXTRACKR_LOG_LEVEL',
   maxUploadMb: 'HEXTRACKR_MAX_UPLOAD_MB',
   slowQueryMs: 'HEXTRACKR_SLOW_QUERY_MS',
+  tenableUrl: 'TENABLE_URL',
+  tenableAccessKey: 'TENABLE_ACCESS_KEY',
+  tenableSecretKey: 'TENABLE_SECRET_KEY',
 };
 
 export class ConfigError extends Error {
@@ -81,6 +88,9 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     logLevel: pick('logLevel') ?? 'info',
     maxUploadMb: pick('maxUploadMb') ?? 4096,
     slowQueryMs: pick('slowQueryMs') ?? 0,
+    tenableUrl: pick('tenableUrl') ?? 'https://cloud.tenable.com',
+    tenableAccessKey: pick('tenableAccessKey') || undefined,
+    tenableSecretKey: pick('tenableSecretKey') || undefined,
   };
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -96,5 +106,11 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
 
 /** The configuration with secrets masked, for start-up logs. */
 export function redactedConfig(config: Config): Record<string, unknown> {
-  return { ...config, databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@') };
+  const mask = (value: string | undefined) => (value ? '***' : undefined);
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@'),
+    tenableAccessKey: mask(config.tenableAccessKey),
+    tenableSecretKey: mask(config.tenableSecretKey),
+  };
 }

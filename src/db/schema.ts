@@ -53,7 +53,12 @@ export interface AssetTable {
 }
 
 export type ImportStatus = 'running' | 'completed' | 'failed';
-export type RolloverScope = 'all' | 'hosts';
+/**
+ * Which findings an import may resolve by their absence: 'all' (the spec's behaviour),
+ * 'hosts' (only on hosts the import covered), or 'state' (none: the scanner's own
+ * OPEN/REOPENED/FIXED state decides, as for Tenable API data).
+ */
+export type RolloverScope = 'all' | 'hosts' | 'state';
 export type ImportMode = 'current' | 'backfill';
 
 export interface ImportTable {

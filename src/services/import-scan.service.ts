@@ -30,7 +30,7 @@ import { textDigest48 } from '../domain/digest.ts';
 import { DomainError } from '../domain/errors.ts';
 import { findingKey, normalizeHost } from '../domain/finding-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { FormatId, ImportFormat, ParsedFinding, ParseEvent } from '../importers/importer.ts';
+import type { FormatId, ParsedFinding, ParseEvent } from '../importers/importer.ts';
 import { formatIds, getFormat, openImportFile } from '../importers/registry.ts';
 import type { ImportProgress } from '../shared/import-progress.ts';
 
@@ -46,10 +46,23 @@ export interface ImportRequest {
   source?: 'cli' | 'api' | 'bench' | undefined;
 }
 
+/** Findings that arrive as a stream rather than a file (an API export mapped to ParseEvents). */
+export interface StreamImportRequest {
+  events: AsyncIterable<ParseEvent>;
+  /** Shown in the import history, e.g. "Tenable VM vulnerability export". */
+  sourceName: string;
+  /** Recorded as the import's format, e.g. tenable-vm-api. */
+  format: string;
+  source: 'tenable';
+  scanDate?: string | undefined;
+  scope?: RolloverScope | undefined;
+}
+
 export interface ImportSummary extends RolloverCounts {
   importId: number;
   fileName: string;
-  format: FormatId;
+  /** A file format id, or the API the findings came from (e.g. tenable-vm-api). */
+  format: string;
   scanDate: string;
   scope: RolloverScope;
   rowsRead: number;
@@ -64,7 +77,7 @@ export interface ImportSummary extends RolloverCounts {
 export interface PreparedImport {
   readonly importId: number;
   readonly fileName: string;
-  readonly format: FormatId;
+  readonly format: string;
   readonly scanDate: string;
   readonly scope: RolloverScope;
   run(): Promise<ImportSummary>;
@@ -75,6 +88,13 @@ const PROGRESS_INTERVAL_MS = 500;
 const REJECTION_BATCH = 1000;
 /** Per asset, so a host with thousands of addresses cannot grow memory without bound. */
 const MAX_ADDRESSES_PER_ASSET = 64;
+
+/** The given scan date, validated; today (UTC) when none is given. */
+function checkedScanDate(value: string | undefined): string {
+  const scanDate = value ?? new Date().toISOString().slice(0, 10);
+  if (!isValidIsoDate(scanDate)) throw new DomainError('invalid_scan_date', `scan date "${scanDate}" is not a valid YYYY-MM-DD date`);
+  return scanDate;
+}
 
 export function isValidIsoDate(value: string): boolean {
   if (!DATE.test(value)) return false;
@@ -113,11 +133,7 @@ export class ImportScanService {
   /** Detects the format (failing fast on an unrecognised file) and records the import as running. */
   async prepare(request: ImportRequest): Promise<PreparedImport> {
     const fileName = request.fileName ?? path.basename(request.filePath);
-    const scanDate = request.scanDate ?? scanDateFromFileName(fileName) ?? new Date().toISOString().slice(0, 10);
-    if (!isValidIsoDate(scanDate)) {
-      throw new DomainError('invalid_scan_date', `scan date "${scanDate}" is not a valid YYYY-MM-DD date`);
-    }
-    const scope = request.scope ?? 'all';
+    const scanDate = checkedScanDate(request.scanDate ?? scanDateFromFileName(fileName));
     const format = request.format ?? 'auto';
     if (format !== 'auto' && !getFormat(format)) {
       throw new DomainError('validation_error', `unknown format "${format}"; use auto or one of: ${formatIds().join(', ')}`);
@@ -126,30 +142,58 @@ export class ImportScanService {
       throw new DomainError('file_not_found', `cannot read ${request.filePath}: ${err.code ?? err.message}`);
     });
     const opened = await openImportFile(request.filePath, { format: format as FormatId | 'auto', fileName });
+    return this.record({
+      fileName,
+      formatId: opened.format.id,
+      source: request.source ?? 'api',
+      scanDate,
+      scope: request.scope ?? 'all',
+      totalBytes: size,
+      events: opened.events,
+      bytesRead: opened.bytesRead,
+    });
+  }
+
+  /** Records an import whose findings come from a stream (an API export) instead of a file. */
+  async prepareStream(request: StreamImportRequest): Promise<PreparedImport> {
+    return this.record({
+      fileName: request.sourceName,
+      formatId: request.format,
+      source: request.source,
+      scanDate: checkedScanDate(request.scanDate),
+      scope: request.scope ?? 'state',
+      totalBytes: 0,
+      events: request.events,
+      bytesRead: () => 0,
+    });
+  }
+
+  private async record(input: Omit<RunContext, 'importId'> & { source: string }): Promise<PreparedImport> {
+    const { source, ...rest } = input;
     const now = new Date().toISOString();
     const importId = await insertImport(this.database.db, {
-      file_name: fileName,
-      format: opened.format.id,
-      source: request.source ?? 'api',
-      scan_date: scanDate,
-      scope,
+      file_name: input.fileName,
+      format: input.formatId,
+      source,
+      scan_date: input.scanDate,
+      scope: input.scope,
       mode: null,
       status: 'running',
       phase: 'parsing',
       error: null,
       owner: owner(),
       heartbeat_at: now,
-      bytes_total: size,
+      bytes_total: input.totalBytes,
       started_at: now,
       finished_at: null,
     });
-    const context: RunContext = { importId, fileName, scanDate, scope, ...opened };
+    const context: RunContext = { importId, ...rest };
     return {
       importId,
-      fileName,
-      format: opened.format.id,
-      scanDate,
-      scope,
+      fileName: input.fileName,
+      format: input.formatId,
+      scanDate: input.scanDate,
+      scope: input.scope,
       run: () => this.run(context),
     };
   }
@@ -216,7 +260,7 @@ export class ImportScanService {
         ...counts,
         importId: context.importId,
         fileName: context.fileName,
-        format: context.format.id,
+        format: context.formatId,
         scanDate: context.scanDate,
         scope: context.scope,
         rowsRead,
@@ -338,7 +382,7 @@ interface RunContext {
   fileName: string;
   scanDate: string;
   scope: RolloverScope;
-  format: ImportFormat;
+  formatId: string;
   events: AsyncIterable<ParseEvent>;
   totalBytes: number;
   bytesRead(): number;

@@ -81,7 +81,7 @@ function statements(isPg: boolean): string[] {
       format TEXT,
       source TEXT NOT NULL DEFAULT 'file',
       scan_date TEXT NOT NULL,
-      scope TEXT NOT NULL CHECK (scope IN ('all', 'hosts')),
+      scope TEXT NOT NULL CHECK (scope IN ('all', 'hosts', 'state')),
       mode TEXT CHECK (mode IN ('current', 'backfill')),
       status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
       phase TEXT,

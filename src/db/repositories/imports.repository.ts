@@ -84,3 +84,16 @@ export async function listRejections(db: Db, importId: number, options: { limit:
 export async function listRunningImports(db: Db): Promise<Pick<ImportRow, 'id' | 'owner' | 'heartbeat_at'>[]> {
   return db.selectFrom('imports').select(['id', 'owner', 'heartbeat_at']).where('status', '=', 'running').execute();
 }
+
+/** When the latest completed import from a source (e.g. 'tenable') started, or undefined. */
+export async function lastCompletedImportStart(db: Db, source: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('imports')
+    .select('started_at')
+    .where('source', '=', source)
+    .where('status', '=', 'completed')
+    .orderBy('started_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.started_at;
+}

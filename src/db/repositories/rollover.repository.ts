@@ -399,8 +399,10 @@ async function writeSnapshots(db: Db, scanDate: string, importId: number): Promi
   );
 }
 
-/** Active findings this scan did not see become resolved; with scope 'hosts' only on hosts the scan covered. */
+/** Active findings this scan did not see become resolved; with scope 'hosts' only on hosts the scan covered, with 'state' never. */
 async function resolveStale(db: Db, input: RolloverInput): Promise<number> {
+  // API data says itself what was fixed (FIXED rows); absence from an incremental export means nothing.
+  if (input.scope === 'state') return 0;
   const hostFilter = input.scope === 'hosts' ? sql`AND asset_id IN (SELECT asset_id FROM stage_assets)` : sql``;
   // Driven by the narrow sightings table: only the stale findings' rows are visited.
   return run(

@@ -23,7 +23,7 @@ const IdParam = z.object({ id: z.coerce.number().int().min(1) });
 
 const ImportFields = z.object({
   scan_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
-  scope: z.enum(['all', 'hosts']).optional(),
+  scope: z.enum(['all', 'hosts', 'state']).optional(),
   format: z.string().optional(),
 });
 
