@@ -19,7 +19,14 @@ export interface Application {
   close(): Promise<void>;
 }
 
-export async function openApplication(config: Config, logger: Logger, options: { pgSchema?: string } = {}): Promise<Application> {
+export interface ApplicationOptions {
+  /** PostgreSQL schema (tests isolate themselves in one each). */
+  pgSchema?: string;
+  /** Run file imports in worker threads (the server: its event loop must keep serving). */
+  importsInWorker?: boolean;
+}
+
+export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
   const database = createDatabase({
     ...config,
     ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
@@ -28,7 +35,13 @@ export async function openApplication(config: Config, logger: Logger, options: {
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info('db', 'migrations applied', { applied, dialect: database.dialect });
   const events = new EventBus();
-  const imports = new ImportScanService(database, events);
+  const workerDatabase = {
+    databaseUrl: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+    sqliteCacheMb: config.sqliteCacheMb,
+    ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
+  };
+  const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
   return {

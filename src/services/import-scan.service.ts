@@ -33,6 +33,8 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { FormatId, ParsedFinding, ParseEvent } from '../importers/importer.ts';
 import { formatIds, getFormat, openImportFile } from '../importers/registry.ts';
 import type { ImportProgress } from '../shared/import-progress.ts';
+import type { ImportWorkerData, RecordedFileImport } from './import-worker-protocol.ts';
+import { runImportInWorker } from './import-worker-runner.ts';
 
 export interface ImportRequest {
   filePath: string;
@@ -117,10 +119,16 @@ function owner(): string {
 export interface ImportServiceOptions {
   /** How often progress is published and the heartbeat written while parsing (default 500 ms). */
   progressIntervalMs?: number;
+  /**
+   * Run file imports in a worker thread with its own connection (the server does, so its event
+   * loop keeps serving while SQLite applies a rollover). Plain connection settings for that thread.
+   */
+  worker?: { database: ImportWorkerData['database'] };
 }
 
 export class ImportScanService {
   private readonly progressIntervalMs: number;
+  private readonly worker: ImportServiceOptions['worker'];
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -128,6 +136,7 @@ export class ImportScanService {
     options: ImportServiceOptions = {},
   ) {
     this.progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
+    this.worker = options.worker;
   }
 
   /** Detects the format (failing fast on an unrecognised file) and records the import as running. */
@@ -142,12 +151,47 @@ export class ImportScanService {
       throw new DomainError('file_not_found', `cannot read ${request.filePath}: ${err.code ?? err.message}`);
     });
     const opened = await openImportFile(request.filePath, { format: format as FormatId | 'auto', fileName });
-    return this.record({
+    const prepared = await this.record({
       fileName,
       formatId: opened.format.id,
       source: request.source ?? 'api',
       scanDate,
       scope: request.scope ?? 'all',
+      totalBytes: size,
+      events: opened.events,
+      bytesRead: opened.bytesRead,
+    });
+    const { worker } = this;
+    if (!worker) return prepared;
+    const job: RecordedFileImport = {
+      importId: prepared.importId,
+      filePath: request.filePath,
+      fileName,
+      formatId: opened.format.id,
+      scanDate,
+      scope: prepared.scope,
+    };
+    return {
+      ...prepared,
+      run: () =>
+        runImportInWorker({ database: worker.database, progressIntervalMs: this.progressIntervalMs, job }, this.events).catch(async (err: unknown) => {
+          // The worker marks its own failures; this covers a worker that died without a word.
+          await markImportFailed(this.database.db, job.importId, err instanceof Error ? err.message : String(err), new Date().toISOString());
+          throw err;
+        }),
+    };
+  }
+
+  /** Runs an import recorded by prepare() in another thread (see import-worker.ts). */
+  async runRecorded(job: RecordedFileImport): Promise<ImportSummary> {
+    const { size } = await stat(job.filePath);
+    const opened = await openImportFile(job.filePath, { format: job.formatId as FormatId, fileName: job.fileName });
+    return this.run({
+      importId: job.importId,
+      fileName: job.fileName,
+      scanDate: job.scanDate,
+      scope: job.scope,
+      formatId: job.formatId,
       totalBytes: size,
       events: opened.events,
       bytesRead: opened.bytesRead,

@@ -27,7 +27,10 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
       {},
       { port: 0, dataDir: location.dir, sqlitePath: location.options.sqlitePath, databaseUrl: location.options.databaseUrl, logLevel: 'silent' },
     );
-    hex = await openApplication(config, silentLogger(), location.options.pgSchema ? { pgSchema: location.options.pgSchema } : {});
+    hex = await openApplication(config, silentLogger(), {
+      importsInWorker: true,
+      ...(location.options.pgSchema ? { pgSchema: location.options.pgSchema } : {}),
+    });
     server = await buildHttpServer(hex);
     base = await server.listen({ host: '127.0.0.1', port: 0 });
     files = tempDir();

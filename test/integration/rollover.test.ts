@@ -218,6 +218,20 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
     expect(statuses).toEqual([{ status: 'failed', error: expect.stringContaining('truncated.json') }]);
   });
 
+  it('runs a file import in a worker thread with the same result, and records its failures', async () => {
+    const inWorker = new ImportScanService(tdb.handle, undefined, { worker: { database: tdb.options } });
+    const summary = await inWorker.importFile({ filePath: writeSimpleCsv(dir, 'worker.csv', day1), scanDate: '2025-01-01' });
+    expect(summary).toMatchObject({ rowsRead: 4, created: 5, hosts: 3, mode: 'current' });
+    expect(await findings()).toHaveLength(5);
+
+    const vanishing = writeSimpleCsv(dir, 'vanishing.csv', day1);
+    const prepared = await inWorker.prepare({ filePath: vanishing, scanDate: '2025-01-02' });
+    const { unlinkSync } = await import('node:fs');
+    unlinkSync(vanishing);
+    await expect(prepared.run()).rejects.toThrow(/vanishing\.csv|ENOENT/);
+    expect(await service.get(prepared.importId)).toMatchObject({ status: 'failed' });
+  });
+
   it('refuses an unknown format name, listing the known ones', async () => {
     const file = writeSimpleCsv(dir, 'a.csv', day1);
     await expect(service.importFile({ filePath: file, scanDate: '2025-01-01', format: 'qualys' })).rejects.toThrow(/qualys[\s\S]*nessus-xml/);
