@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RowProblem, cves, date, flag, hostnameOf, links, netbiosHost, port, resolveSeverity, score, text } from './fields.ts';
+import { RowProblem, cves, date, flag, hostnameOf, links, port, resolveSeverity, score, text } from './fields.ts';
 
 function problemOf(fn: () => unknown): RowProblem | undefined {
   try {
@@ -124,6 +124,5 @@ describe('other readers', () => {
     expect(hostnameOf('10.0.0.1', undefined, 'WEB')).toBe('WEB');
     expect(hostnameOf('10.0.0.1', undefined)).toBe('10.0.0.1');
     expect(hostnameOf('web01', 'web01.example.test')).toBe('web01');
-    expect(netbiosHost('WORKGROUP\\ECODARCHDB')).toBe('ECODARCHDB');
   });
 });

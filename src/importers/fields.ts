@@ -243,11 +243,3 @@ export function hostnameOf(name: string | undefined, fqdn: string | undefined, n
   if (name !== undefined && !looksLikeIp(name)) return name;
   return fqdn ?? netbios ?? name;
 }
-
-/** `WORKGROUP\HOST` -> `HOST`. */
-export function netbiosHost(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const slash = value.lastIndexOf('\\');
-  const name = slash >= 0 ? value.slice(slash + 1).trim() : value;
-  return name === '' ? undefined : name;
-}
