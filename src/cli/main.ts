@@ -8,6 +8,7 @@ import { buildHttpServer } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runImportCommand } from './import.command.ts';
 import { runTenableSyncCommand, type SyncCommandOptions } from './sync.command.ts';
+import { FAULT_HELP } from '../integrations/tenable/simulator/faults.ts';
 import { runTenableSimCommand, type TenableSimCliOptions } from './tenable-sim.command.ts';
 
 const program = new Command('hextrackr').description('HexTrackr vulnerability management').showHelpAfterError();
@@ -71,7 +72,7 @@ program
   .option('--secret-key <hex>', 'Tenable VM secret key, 64 hex (default random)')
   .option('--sc-username <name>', 'Security Center login (default secmanager)')
   .option('--sc-password <password>', 'Security Center password (default random)')
-  .option('--faults <list>', 'comma-separated: rate-limit[=N], concurrency[=N], server-errors[=RATE], slow-chunks[=MS], export-error[=K], chunk-ttl=SECONDS, allow-duplicates')
+  .option('--faults <list>', `comma-separated name[=value]: ${FAULT_HELP.map((fault) => fault.name).join(', ')} (see README)`)
   .option('--json', 'print the URL and keys as one JSON line')
   .action(async (options: TenableSimCliOptions) => {
     const sim = await runTenableSimCommand(options);

@@ -38,26 +38,68 @@ export const DEFAULT_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
   maxActiveScans: 25,
 });
 
-/** `--faults` names: `name` or `name=value`, comma-separated. */
-export const FAULT_HELP: readonly { name: string; value: string; meaning: string }[] = [
-  { name: 'rate-limit', value: 'N (60)', meaning: 'requests per minute per API key, then 429 text/html with Retry-After' },
-  { name: 'concurrency', value: 'N (2)', meaning: 'concurrent active exports per kind, then 429 text/html with Retry-After' },
-  { name: 'server-errors', value: 'RATE (0.05)', meaning: 'share of requests answered 500/502/503/504' },
-  { name: 'slow-chunks', value: 'MS (2000)', meaning: 'delay before each chunk download' },
-  { name: 'export-error', value: 'K (1)', meaning: 'exports end in ERROR after K chunks; those stay downloadable' },
-  { name: 'chunk-ttl', value: 'SECONDS (60)', meaning: 'chunks expire (404) after this many simulated seconds' },
-  { name: 'allow-duplicates', value: '', meaning: 'accept an export equal to an active one (default: 409 vulns / 429 assets)' },
-];
-
-function numberValue(name: string, value: string | undefined, fallback: number, check: (n: number) => boolean, what: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new RangeError(`fault ${name}: ${what}, got "${value}"`);
-  return n;
-}
-
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 const nonNegativeInt = (n: number) => Number.isInteger(n) && n >= 0;
+
+interface FaultSpec {
+  name: string;
+  /** What the value is, for help and errors; absent for a flag without a value. */
+  value?: { what: string; fallback: number; valid: (n: number) => boolean; unit: string };
+  meaning: string;
+  apply(faults: Partial<SimulatorFaults>, value: number): void;
+}
+
+/** `--faults` names (`name` or `name=value`, comma-separated): one table drives parsing and help. */
+const FAULT_SPECS: readonly FaultSpec[] = [
+  {
+    name: 'rate-limit',
+    value: { what: 'a positive integer', fallback: 60, valid: positiveInt, unit: 'N' },
+    meaning: 'requests per minute per API key, then 429 text/html with Retry-After',
+    apply: (f, n) => (f.rateLimitPerMinute = n),
+  },
+  {
+    name: 'concurrency',
+    value: { what: 'a positive integer', fallback: 2, valid: positiveInt, unit: 'N' },
+    meaning: 'concurrent active exports per kind, then 429 text/html with Retry-After',
+    apply: (f, n) => (f.maxConcurrentExports = n),
+  },
+  {
+    name: 'server-errors',
+    value: { what: 'a rate between 0 and 1', fallback: 0.05, valid: (n) => n >= 0 && n <= 1, unit: 'RATE' },
+    meaning: 'share of requests answered 500/502/503/504',
+    apply: (f, n) => (f.serverErrorRate = n),
+  },
+  {
+    name: 'slow-chunks',
+    value: { what: 'milliseconds', fallback: 2000, valid: nonNegativeInt, unit: 'MS' },
+    meaning: 'delay before each chunk download',
+    apply: (f, n) => (f.slowChunkMs = n),
+  },
+  {
+    name: 'export-error',
+    value: { what: 'a number of chunks', fallback: 1, valid: nonNegativeInt, unit: 'K' },
+    meaning: 'exports end in ERROR after K chunks; those stay downloadable',
+    apply: (f, n) => (f.exportErrorAfterChunks = n),
+  },
+  {
+    name: 'chunk-ttl',
+    value: { what: 'a positive number of seconds', fallback: 60, valid: positiveInt, unit: 'SECONDS' },
+    meaning: 'chunks expire (404) after this many simulated seconds',
+    apply: (f, n) => (f.chunkTtlSeconds = n),
+  },
+  {
+    name: 'allow-duplicates',
+    meaning: 'accept an export equal to an active one (default: 409 vulns / 429 assets)',
+    apply: (f) => (f.rejectDuplicateExports = false),
+  },
+];
+
+/** `--faults` names with their value and default, for help texts. */
+export const FAULT_HELP: readonly { name: string; value: string; meaning: string }[] = FAULT_SPECS.map((spec) => ({
+  name: spec.name,
+  value: spec.value ? `${spec.value.unit} (${spec.value.fallback})` : '',
+  meaning: spec.meaning,
+}));
 
 /** Parse `rate-limit=30,server-errors=0.1,slow-chunks` into fault settings. */
 export function parseFaultList(list: string): Partial<SimulatorFaults> {
@@ -65,32 +107,15 @@ export function parseFaultList(list: string): Partial<SimulatorFaults> {
   for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
     const at = item.indexOf('=');
     const name = (at < 0 ? item : item.slice(0, at)).trim().toLowerCase();
-    const value = at < 0 ? undefined : item.slice(at + 1).trim();
-    switch (name) {
-      case 'rate-limit':
-        faults.rateLimitPerMinute = numberValue(name, value, 60, positiveInt, 'a positive integer');
-        break;
-      case 'concurrency':
-        faults.maxConcurrentExports = numberValue(name, value, 2, positiveInt, 'a positive integer');
-        break;
-      case 'server-errors':
-        faults.serverErrorRate = numberValue(name, value, 0.05, (n) => n >= 0 && n <= 1, 'a rate between 0 and 1');
-        break;
-      case 'slow-chunks':
-        faults.slowChunkMs = numberValue(name, value, 2000, nonNegativeInt, 'milliseconds');
-        break;
-      case 'export-error':
-        faults.exportErrorAfterChunks = numberValue(name, value, 1, nonNegativeInt, 'a number of chunks');
-        break;
-      case 'chunk-ttl':
-        faults.chunkTtlSeconds = numberValue(name, value, 60, positiveInt, 'a positive number of seconds');
-        break;
-      case 'allow-duplicates':
-        faults.rejectDuplicateExports = false;
-        break;
-      default:
-        throw new RangeError(`unknown fault "${name}" (known: ${FAULT_HELP.map((f) => f.name).join(', ')})`);
+    const raw = at < 0 ? '' : item.slice(at + 1).trim();
+    const spec = FAULT_SPECS.find((candidate) => candidate.name === name);
+    if (!spec) throw new RangeError(`unknown fault "${name}" (known: ${FAULT_SPECS.map((f) => f.name).join(', ')})`);
+    let value = 0;
+    if (spec.value) {
+      value = raw === '' ? spec.value.fallback : Number(raw);
+      if (!Number.isFinite(value) || !spec.value.valid(value)) throw new RangeError(`fault ${name}: ${spec.value.what}, got "${raw}"`);
     }
+    spec.apply(faults, value);
   }
   return faults;
 }

@@ -13,15 +13,6 @@ export class RequestError extends Error {}
 const THIRTY_DAYS_S = 2_592_000;
 const STATES = new Set<FindingStateName>(['OPEN', 'REOPENED', 'FIXED']);
 
-export interface Range {
-  eq?: number[];
-  neq?: number[];
-  gt?: number;
-  gte?: number;
-  lt?: number;
-  lte?: number;
-}
-
 export interface VulnFilter {
   states: Set<FindingStateName>;
   severities?: Set<number>;
@@ -31,9 +22,9 @@ export interface VulnFilter {
   cidr?: { base: number; mask: number };
   networkId?: string;
   cveIds?: Set<string>;
-  vpr?: Range;
-  epss?: Range;
-  cvss4?: Range;
+  vpr?: RangeFilter;
+  epss?: RangeFilter;
+  cvss4?: RangeFilter;
   tags?: Map<string, Set<string>>;
   /** scan_uuid resolved to (schedule index, day); `null` = a uuid no daily run has. */
   scanRun?: { scan: number; day: number } | null;
@@ -77,11 +68,11 @@ function stringList(filters: Json, name: string): string[] | undefined {
   return list.map(String);
 }
 
-function range(filters: Json, name: string): Range | undefined {
+function range(filters: Json, name: string): RangeFilter | undefined {
   const value = filters[name];
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw new RequestError(`${name} must be an object with eq, neq, gt, gte, lt or lte`);
-  const out: Range = {};
+  const out: RangeFilter = {};
   for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
     if (value[op] === undefined) continue;
     if (typeof value[op] !== 'number') throw new RequestError(`${name}.${op} must be a number`);
@@ -99,11 +90,11 @@ function range(filters: Json, name: string): Range | undefined {
   return out;
 }
 
-function echoRange(r: Range): Required<RangeFilter> {
+function echoRange(r: RangeFilter): Required<RangeFilter> {
   return { eq: r.eq ?? [], neq: r.neq ?? [], gt: r.gt ?? 0, gte: r.gte ?? 0, lt: r.lt ?? 0, lte: r.lte ?? 0 };
 }
 
-export function inRange(value: number | undefined, r: Range): boolean {
+export function inRange(value: number | undefined, r: RangeFilter): boolean {
   if (value === undefined) return false;
   if (r.eq && !r.eq.includes(value)) return false;
   if (r.neq?.includes(value)) return false;
