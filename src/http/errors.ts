@@ -1,5 +1,6 @@
 /** One error shape for every response: {error: {code, message, details}}. Domain codes map to HTTP statuses here only. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode } from '../domain/errors.ts';
 import { ImportFormatError } from '../importers/importer.ts';
@@ -30,6 +31,12 @@ export function errorBody(code: string, message: string, details?: unknown) {
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
     void reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+  } else if (hasZodFastifySchemaValidationErrors(error)) {
+    const details = error.validation.map((v) => ({
+      field: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
+      message: v.message,
+    }));
+    void reply.status(400).send(errorBody('validation_error', 'request is not valid', details));
   } else if (error instanceof ZodError) {
     const details = error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
     void reply.status(400).send(errorBody('validation_error', 'request is not valid', details));

@@ -32,7 +32,7 @@ function safeName(name: string): string {
 }
 
 export async function importsRoutes(app: FastifyInstance, hex: Application): Promise<void> {
-  app.post('/api/vulnerabilities/import', async (request, reply) => {
+  app.post('/api/vulnerabilities/import', { config: { access: 'analyst' } }, async (request, reply) => {
     if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'send multipart/form-data with a "file" part and a "scan_date" field');
     await mkdir(hex.config.uploadDir, { recursive: true });
     const fields: Record<string, string> = {};
@@ -81,13 +81,13 @@ export async function importsRoutes(app: FastifyInstance, hex: Application): Pro
     }
   });
 
-  app.get('/api/imports', async (request) => {
+  app.get('/api/imports', { config: { access: 'viewer' } }, async (request) => {
     const page = Page.parse(request.query);
     const { items, total } = await hex.importsQuery.list(page);
     return { items, total, limit: page.limit, offset: page.offset };
   });
 
-  app.get('/api/imports/:id', async (request) => {
+  app.get('/api/imports/:id', { config: { access: 'viewer' } }, async (request) => {
     const { id } = IdParam.parse(request.params);
     const query = ReportQuery.parse(request.query);
     const report = await hex.importsQuery.report(id, { limit: query.rejections_limit, offset: query.rejections_offset });

@@ -10,7 +10,7 @@ import type { Application } from '../../composition.ts';
 const ClientMessage = z.object({ action: z.enum(['subscribe', 'unsubscribe']), importId: z.number().int() });
 
 export async function progressSocket(app: FastifyInstance, hex: Application): Promise<void> {
-  app.get('/ws', { websocket: true }, (socket: WebSocket) => {
+  app.get('/ws', { websocket: true, config: { access: 'viewer' } }, (socket: WebSocket) => {
     const subscriptions = new Set<number>();
     const unsubscribe = hex.events.subscribe('import.progress', (progress) => {
       if (subscriptions.size > 0 && !subscriptions.has(progress.importId)) return;

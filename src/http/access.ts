@@ -1,0 +1,19 @@
+/**
+ * Who may call a route. Every /api route declares one in its config (`config: { access: 'viewer' }`);
+ * the server refuses to start with an undeclared route, so the role matrix test covers every route.
+ */
+export const ROLES = ['viewer', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export type Access = 'public' | 'authenticated' | Role;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+/** Routes outside /api (static UI files) and the browsable OpenAPI page are public by nature. */
+export function needsAccessDeclaration(url: string): boolean {
+  if (url === '/api/docs' || url.startsWith('/api/docs/')) return false;
+  return url.startsWith('/api/') || url === '/ws';
+}
