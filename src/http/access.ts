@@ -17,3 +17,22 @@ export function needsAccessDeclaration(url: string): boolean {
   if (url === '/api/docs' || url.startsWith('/api/docs/')) return false;
   return url.startsWith('/api/') || url === '/ws';
 }
+
+/** The caller, once authenticated (by session cookie or API token). */
+export interface AuthUser {
+  id: number;
+  username: string;
+  role: Role;
+  via: 'session' | 'token';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: AuthUser;
+  }
+}
+
+/** The name written to history and audit rows for a request. */
+export function actorOf(request: { user?: AuthUser | undefined }): string {
+  return request.user?.username ?? 'anonymous';
+}
