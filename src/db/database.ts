@@ -43,6 +43,8 @@ export interface Writer {
   readonly db: Kysely<DatabaseSchema>;
   /** The raw SQLite connection, for prepared-statement fast paths; undefined on PostgreSQL. */
   readonly sqlite?: BetterSqlite3.Database;
+  /** The raw PostgreSQL connection under `db`, for COPY; undefined on SQLite. */
+  readonly pg?: pg.PoolClient;
 }
 
 export interface DatabaseHandle {
@@ -114,7 +116,29 @@ function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
     dialect: 'postgres',
     db,
     async withWriter(fn) {
-      return db.connection().execute((conn) => fn({ dialect: 'postgres', db: conn }));
+      // Kysely over this one client (its release is ours to call), so the writer can also
+      // stream COPY on the very connection that holds the staging tables.
+      const client = await pool.connect();
+      const writerDb = new Kysely<DatabaseSchema>({
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
+            end: async () => undefined,
+          } as unknown as pg.Pool,
+        }),
+        ...slowQueryLog(options),
+      });
+      let failure: unknown;
+      try {
+        return await fn({ dialect: 'postgres', db: writerDb, pg: client });
+      } catch (err) {
+        failure = err;
+        throw err;
+      } finally {
+        await writerDb.destroy();
+        // After a failure the connection may sit in an aborted COPY or transaction: discard it.
+        client.release(failure === undefined ? undefined : true);
+      }
     },
     async close() {
       await db.destroy();

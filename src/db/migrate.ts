@@ -34,9 +34,22 @@ function check(result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Kysely's introspection lists every schema of the database; another HexTrackr (or a test)
+ * dropping its own schema at that moment fails the listing with "schema does not exist"
+ * (3F000). Nothing has been migrated yet when that happens, so the attempt is simply repeated.
+ */
+function isForeignSchemaRace(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === '3F000';
+}
+
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  return check(await (await migrator(db)).migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const result = await (await migrator(db)).migrateToLatest();
+    if (result.error && isForeignSchemaRace(result.error) && attempt < 5) continue;
+    return check(result);
+  }
 }
 
 /** Rolls every migration back (tests use it to prove down() works). */

@@ -332,7 +332,7 @@ export class ImportScanService {
 
     const flushRejections = async () => {
       if (pendingRejections.length === 0) return;
-      staging.commit();
+      await staging.commit();
       await insertRejections(writer.db, context.importId, storedRejections, pendingRejections);
       storedRejections += pendingRejections.length;
       pendingRejections = [];
