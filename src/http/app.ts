@@ -6,13 +6,23 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Application } from '../composition.ts';
-import { needsAccessDeclaration } from './access.ts';
+import { type DeclaredRoute, needsAccessDeclaration } from './access.ts';
+import { installAuthentication } from './auth/authentication.ts';
 import { errorBody, handleError } from './errors.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { authRoutes } from './routes/auth.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
+import { tokensRoutes } from './routes/tokens.routes.ts';
+import { usersRoutes } from './routes/users.routes.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
-export async function buildHttpServer(hex: Application): Promise<FastifyInstance> {
+export interface HttpServerOptions {
+  /** Told about every route as it is registered (the role-matrix test enumerates them this way). */
+  onRoute?: (route: DeclaredRoute) => void;
+}
+
+export async function buildHttpServer(hex: Application, options: HttpServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: hex.logger.pino as FastifyBaseLogger });
   // Routes declare zod schemas: they validate input and feed the OpenAPI document.
   app.setValidatorCompiler(validatorCompiler);
@@ -21,7 +31,10 @@ export async function buildHttpServer(hex: Application): Promise<FastifyInstance
     if (needsAccessDeclaration(route.url) && route.config?.access === undefined) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access)`);
     }
+    options.onRoute?.({ method: route.method, url: route.url, access: route.config?.access });
   });
+  // Before every route: each request is authenticated and checked against its route's access.
+  await installAuthentication(app, hex);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -45,6 +58,10 @@ export async function buildHttpServer(hex: Application): Promise<FastifyInstance
     void reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url}`));
   });
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ status: 'ok', dialect: hex.database.dialect }));
+  await app.register(async (scope) => authRoutes(scope, hex));
+  await app.register(async (scope) => usersRoutes(scope, hex));
+  await app.register(async (scope) => tokensRoutes(scope, hex));
+  await app.register(async (scope) => auditRoutes(scope, hex));
   await app.register(async (scope) => importsRoutes(scope, hex));
   await app.register(async (scope) => dashboardRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
