@@ -33,6 +33,9 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
     }
     options.onRoute?.({ method: route.method, url: route.url, access: route.config?.access });
   });
+  // Registered first so that its hooks run before authentication's: a refused upgrade then gets
+  // its 401/403 and the socket is closed behind it.
+  await app.register(websocket);
   // Before every route: each request is authenticated and checked against its route's access.
   await installAuthentication(app, hex);
   await app.register(swagger, {
@@ -52,7 +55,6 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(multipart, { limits: { fileSize: hex.config.maxUploadMb * 1024 * 1024, files: 1, fields: 10 } });
-  await app.register(websocket);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url}`));
