@@ -44,8 +44,13 @@ export const PASSWORD_HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, t
 export const TOKEN_PREFIX = 'htk_';
 const TOKEN_PATTERN = /^htk_[A-Za-z0-9_-]{43}$/;
 const SESSION_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** A session's expiry slides forward at most once a minute, not on every request. */
+/**
+ * A session's expiry slides forward, and a token's last_used_at moves, at most once a minute:
+ * a read must not become a database write on every request (on SQLite a write waits behind an
+ * import's rollover transaction).
+ */
 const SESSION_TOUCH_INTERVAL_MS = 60_000;
+const TOKEN_USE_RECORD_INTERVAL_MS = 60_000;
 /** Scripts may call thousands of times an hour; one 'token.used' row per token per hour is enough. */
 const TOKEN_USE_AUDIT_INTERVAL_MS = 60 * 60_000;
 const MAX_TOKEN_DAYS = 3650;
@@ -532,9 +537,13 @@ export class AuthService {
     const now = this.now();
     const nowIso = now.toISOString();
     if (!token || token.revoked_at || (token.expires_at && token.expires_at <= nowIso) || Number(token.owner_disabled) === 1) return undefined;
-    await markTokenUsed(this.db, token.id, nowIso);
+    if (!token.last_used_at || now.getTime() - Date.parse(token.last_used_at) >= TOKEN_USE_RECORD_INTERVAL_MS) {
+      await markTokenUsed(this.db, token.id, nowIso);
+    }
     const auditedBefore = new Date(now.getTime() - TOKEN_USE_AUDIT_INTERVAL_MS).toISOString();
-    if (await claimTokenUseAudit(this.db, token.id, nowIso, auditedBefore)) {
+    // The row says whether an audit row is due; the claim then settles races between processes.
+    const auditDue = !token.use_audited_at || token.use_audited_at <= auditedBefore;
+    if (auditDue && (await claimTokenUseAudit(this.db, token.id, nowIso, auditedBefore))) {
       await this.audit('token.used', token.username, { actor: token.username, ip: context.ip }, { tokenId: Number(token.id), name: token.name });
     }
     return { id: Number(token.user_id), username: token.username, role: weakerRole(token.role, token.owner_role), via: 'token', tokenId: Number(token.id) };

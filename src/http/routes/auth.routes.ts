@@ -23,7 +23,7 @@ export async function authRoutes(scope: FastifyInstance, hex: Application): Prom
     '/api/auth/status',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'Whether first-run setup is needed, and who is signed in', response: { 200: z.object({ needsSetup: z.boolean(), user: UserSchema.nullable() }) } },
+      schema: { tags, security: [], summary: 'Whether first-run setup is needed, and who is signed in', response: { 200: z.object({ needsSetup: z.boolean(), user: UserSchema.nullable() }) } },
     },
     async (request) => ({
       needsSetup: await hex.auth.needsSetup(),
@@ -37,6 +37,7 @@ export async function authRoutes(scope: FastifyInstance, hex: Application): Prom
       config: { access: 'public' },
       schema: {
         tags,
+        security: [],
         summary: 'Create the first admin and sign in (only while no user exists; 409 afterwards)',
         body: z.object({ username: z.string().max(200), password: Password, display_name: z.string().max(200).optional() }),
         response: { 201: SignedInSchema },
@@ -55,7 +56,7 @@ export async function authRoutes(scope: FastifyInstance, hex: Application): Prom
     '/api/auth/login',
     {
       config: { access: 'public' },
-      schema: { tags, summary: 'Sign in: sets the hextrackr_session cookie and returns the CSRF token', body: Credentials, response: { 200: SignedInSchema } },
+      schema: { tags, security: [], summary: 'Sign in: sets the hextrackr_session cookie and returns the CSRF token', body: Credentials, response: { 200: SignedInSchema } },
     },
     async (request, reply) => {
       const signedIn = await hex.auth.login(request.body.username, request.body.password, sessionContext(request, 'anonymous'));
