@@ -375,8 +375,8 @@ export class AuthService {
   async login(usernameInput: string, password: string, context: SessionContext): Promise<SignedIn> {
     const username = usernameInput.trim().slice(0, 64);
     const user = username ? await findUserByUsername(this.db, username) : undefined;
-    const refuse = async (reason: string, user?: UserRow): Promise<never> => {
-      await this.audit('login.failure', user?.username ?? username, context, { reason });
+    const refuse = async (reason: string, known?: UserRow): Promise<never> => {
+      await this.audit('login.failure', known?.username ?? username, context, { reason });
       throw new DomainError('invalid_credentials', 'the username or password is not correct');
     };
     if (!user) {

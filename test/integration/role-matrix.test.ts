@@ -91,6 +91,18 @@ describe.each(DIALECTS)('role matrix on %s', (dialect) => {
   });
 
   it('refuses to start when a route declares no access', async () => {
+    const plugged = await buildHttpServer(test.hex);
+    try {
+      const start = async () => {
+        await plugged.register(async (scope) => {
+          scope.post('/api/sneaky', async () => 'open');
+        });
+        await plugged.ready();
+      };
+      await expect(start()).rejects.toThrow(/POST \/api\/sneaky declares no access/);
+    } finally {
+      await plugged.close().catch(() => undefined);
+    }
     const app = await buildHttpServer(test.hex);
     try {
       expect(() => app.get('/api/unguarded', async () => 'open')).toThrow(/GET \/api\/unguarded declares no access/);
