@@ -36,9 +36,23 @@ function check(result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Kysely's migrator looks its bookkeeping tables up across every schema of the server; when another
+ * schema is dropped meanwhile (tests sharing one PostgreSQL do that all the time) the lookup fails
+ * with "schema … does not exist" (3F000) although nothing is wrong with ours. Such a failure is retried.
+ */
+function droppedSchemaMeanwhile(result: MigrationResultSet): boolean {
+  const cause = result.error as { code?: unknown } | undefined;
+  return cause?.code === '3F000' && (result.results ?? []).every((r) => r.status !== 'Error');
+}
+
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  return check(await (await migrator(db)).migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const result = await (await migrator(db)).migrateToLatest();
+    if (attempt < 3 && droppedSchemaMeanwhile(result)) continue;
+    return check(result);
+  }
 }
 
 /** Rolls every migration back (tests use it to prove down() works). */

@@ -353,8 +353,12 @@ export class AuthService {
   async changeOwnPassword(userId: number, current: string, next: string, context: AuditContext & { keepSessionId?: string | undefined }): Promise<void> {
     const user = await findUserById(this.db, userId);
     if (!user) throw new DomainError('not_found', `user ${userId} does not exist`);
+    // Guessing the current password through a borrowed session counts towards the lockout like a sign-in.
+    if (this.isLocked(user)) throw this.lockedError(user.locked_until!);
     if (!(await this.passwordMatches(user.password_hash, current))) {
-      throw new DomainError('invalid_credentials', 'the current password is not correct', { field: 'current_password' });
+      await this.audit('login.failure', user.username, context, { reason: 'wrong_current_password' });
+      await this.countFailedPassword(user, context);
+      throw new DomainError('validation_error', 'the current password is not correct', { field: 'current_password' });
     }
     checkPasswordPolicy(next, 'new_password');
     const passwordHash = await this.hashPassword(next);
@@ -385,26 +389,35 @@ export class AuthService {
       return refuse('unknown_user');
     }
     const now = this.now();
-    if (user.locked_until && user.locked_until > now.toISOString()) {
+    if (this.isLocked(user)) {
       await this.audit('login.failure', user.username, context, { reason: 'locked' });
-      throw this.lockedError(user.locked_until);
+      throw this.lockedError(user.locked_until!);
     }
     if (!(await this.passwordMatches(user.password_hash, password))) {
-      const failures = await incrementFailedLogins(this.db, user.id, now.toISOString());
-      if (failures >= this.options.policy.maxFailedLogins) {
-        const until = new Date(now.getTime() + this.options.policy.lockoutMinutes * 60_000).toISOString();
-        await lockUser(this.db, user.id, until, now.toISOString());
-        await this.audit('login.failure', user.username, context, { reason: 'wrong_password', failures });
-        await this.audit('login.lockout', user.username, context, { until, failures });
-        throw this.lockedError(until);
-      }
-      return refuse('wrong_password', user);
+      await this.audit('login.failure', user.username, context, { reason: 'wrong_password' });
+      await this.countFailedPassword(user, context);
+      throw new DomainError('invalid_credentials', 'the username or password is not correct');
     }
     if (Number(user.disabled) === 1) return refuse('disabled', user);
     await recordSuccessfulLogin(this.db, user.id, now.toISOString());
     const session = await this.openSession(user, context);
     await this.audit('login.success', user.username, context, { via: 'password' });
     return { user: publicUser({ ...user, failed_logins: 0, locked_until: null, last_login_at: now.toISOString() }), ...session };
+  }
+
+  /** One more wrong password for this user; throws `account_locked` when it was one too many. */
+  private async countFailedPassword(user: UserRow, context: AuditContext): Promise<void> {
+    const now = this.now();
+    const failures = await incrementFailedLogins(this.db, user.id, now.toISOString());
+    if (failures < this.options.policy.maxFailedLogins) return;
+    const until = new Date(now.getTime() + this.options.policy.lockoutMinutes * 60_000).toISOString();
+    await lockUser(this.db, user.id, until, now.toISOString());
+    await this.audit('login.lockout', user.username, context, { until, failures });
+    throw this.lockedError(until);
+  }
+
+  private isLocked(user: UserRow): boolean {
+    return user.locked_until !== null && user.locked_until > this.nowIso();
   }
 
   private lockedError(until: string): DomainError {

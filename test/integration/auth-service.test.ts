@@ -85,6 +85,17 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
     expect(actions.filter((a) => a === 'login.failure').length).toBeGreaterThanOrEqual(11);
   });
 
+  it('counts wrong current passwords on a password change towards the lockout', async () => {
+    const user = await auth.createUser({ username: 'guess', role: 'viewer', password: PASSWORD }, ctx);
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i++) codes.push(await codeOf(auth.changeOwnPassword(user.id, `guess number ${i}`, 'a brand new password', ctx)));
+    expect(codes).toEqual(['validation_error', 'validation_error', 'validation_error', 'validation_error', 'account_locked', 'account_locked']);
+    expect(await codeOf(auth.changeOwnPassword(user.id, PASSWORD, 'a brand new password', ctx))).toBe('account_locked');
+    expect(await codeOf(auth.login('guess', PASSWORD, ctx))).toBe('account_locked');
+    advance(16 * MINUTE);
+    expect(await codeOf(auth.changeOwnPassword(user.id, PASSWORD, 'a brand new password', ctx))).toBe('resolved');
+  });
+
   it('answers an unknown user and a disabled one exactly like a wrong password', async () => {
     const admin = await auth.createUser({ username: 'root', role: 'admin', password: PASSWORD }, ctx);
     const user = await auth.createUser({ username: 'erin', role: 'viewer', password: PASSWORD }, ctx);
@@ -221,7 +232,7 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
     const elsewhere = await auth.login('jack', PASSWORD, ctx);
     const hereCaller = (await auth.authenticateSession(here.sessionSecret))!;
     expect(await codeOf(auth.changeOwnPassword(user.id, 'not my password', 'a brand new password', { ...ctx, keepSessionId: hereCaller.sessionId }))).toBe(
-      'invalid_credentials',
+      'validation_error',
     );
     expect(await codeOf(auth.changeOwnPassword(user.id, PASSWORD, 'short', ctx))).toBe('validation_error');
     await auth.changeOwnPassword(user.id, PASSWORD, 'a brand new password', { ...ctx, keepSessionId: hereCaller.sessionId });
