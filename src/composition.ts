@@ -4,6 +4,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { EventBus } from './events/event-bus.ts';
 import type { Logger } from './logging/logger.ts';
+import { AuthService } from './services/auth.service.ts';
 import { DashboardService } from './services/dashboard.service.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
@@ -16,6 +17,7 @@ export interface Application {
   imports: ImportScanService;
   importsQuery: ImportsQueryService;
   dashboard: DashboardService;
+  auth: AuthService;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,14 @@ export async function openApplication(config: Config, logger: Logger, options: A
     imports,
     importsQuery: new ImportsQueryService(database),
     dashboard: new DashboardService(database),
+    auth: new AuthService(database, {
+      policy: {
+        maxFailedLogins: config.loginMaxAttempts,
+        lockoutMinutes: config.loginLockoutMinutes,
+        sessionIdleHours: config.sessionIdleHours,
+        sessionMaxDays: config.sessionMaxDays,
+      },
+    }),
     close: () => database.close(),
   };
 }

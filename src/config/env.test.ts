@@ -36,4 +36,19 @@ describe('loadConfig', () => {
   it('checks the format of Tenable keys', () => {
     expect(() => loadConfig({ TENABLE_ACCESS_KEY: 'short' })).toThrow(/TENABLE_ACCESS_KEY/);
   });
+
+  it('reads the sign-in settings, with defaults, and keeps the first admin password out of the summary', () => {
+    expect(loadConfig({})).toMatchObject({ secureCookies: false, sessionIdleHours: 12, sessionMaxDays: 7, loginMaxAttempts: 5, loginLockoutMinutes: 15 });
+    const config = loadConfig({
+      HEXTRACKR_SECURE_COOKIES: 'true',
+      HEXTRACKR_SESSION_IDLE_HOURS: '2',
+      HEXTRACKR_LOGIN_MAX_ATTEMPTS: '3',
+      HEXTRACKR_ADMIN_USERNAME: 'root',
+      HEXTRACKR_ADMIN_PASSWORD: 'very secret password',
+    });
+    expect(config).toMatchObject({ secureCookies: true, sessionIdleHours: 2, loginMaxAttempts: 3, adminUsername: 'root' });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('very secret password');
+    expect(() => loadConfig({ HEXTRACKR_SECURE_COOKIES: 'maybe' })).toThrow(/HEXTRACKR_SECURE_COOKIES.*true or false/);
+    expect(() => loadConfig({ HEXTRACKR_ADMIN_USERNAME: 'root' })).toThrow(/set both/);
+  });
 });

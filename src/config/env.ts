@@ -9,6 +9,11 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
+const FLAG_WORDS: Record<string, boolean> = { true: true, '1': true, yes: true, on: true, false: false, '0': false, no: false, off: false };
+const Flag = z.preprocess(
+  (value) => (typeof value === 'string' ? (FLAG_WORDS[value.trim().toLowerCase()] ?? value) : value),
+  z.boolean({ error: 'must be true or false' }),
+);
 
 const ConfigSchema = z.object({
   host: z.string().min(1),
@@ -27,6 +32,15 @@ const ConfigSchema = z.object({
   tenableUrl: z.string().url('must be a URL such as https://cloud.tenable.com'),
   tenableAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
   tenableSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  /** Mark the session cookie Secure: set when browsers reach HexTrackr over https (directly or through a proxy). */
+  secureCookies: Flag,
+  sessionIdleHours: z.coerce.number().positive(),
+  sessionMaxDays: z.coerce.number().positive(),
+  loginMaxAttempts: z.coerce.number().int().min(1),
+  loginLockoutMinutes: z.coerce.number().positive(),
+  /** First admin created at server start when no user exists (both or neither). */
+  adminUsername: z.string().min(1).optional(),
+  adminPassword: z.string().min(1).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -47,6 +61,13 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   tenableUrl: 'TENABLE_URL',
   tenableAccessKey: 'TENABLE_ACCESS_KEY',
   tenableSecretKey: 'TENABLE_SECRET_KEY',
+  secureCookies: 'HEXTRACKR_SECURE_COOKIES',
+  sessionIdleHours: 'HEXTRACKR_SESSION_IDLE_HOURS',
+  sessionMaxDays: 'HEXTRACKR_SESSION_MAX_DAYS',
+  loginMaxAttempts: 'HEXTRACKR_LOGIN_MAX_ATTEMPTS',
+  loginLockoutMinutes: 'HEXTRACKR_LOGIN_LOCKOUT_MINUTES',
+  adminUsername: 'HEXTRACKR_ADMIN_USERNAME',
+  adminPassword: 'HEXTRACKR_ADMIN_PASSWORD',
 };
 
 export class ConfigError extends Error {
@@ -91,16 +112,25 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     tenableUrl: pick('tenableUrl') ?? 'https://cloud.tenable.com',
     tenableAccessKey: pick('tenableAccessKey') || undefined,
     tenableSecretKey: pick('tenableSecretKey') || undefined,
+    secureCookies: pick('secureCookies') ?? false,
+    sessionIdleHours: pick('sessionIdleHours') ?? 12,
+    sessionMaxDays: pick('sessionMaxDays') ?? 7,
+    loginMaxAttempts: pick('loginMaxAttempts') ?? 5,
+    loginLockoutMinutes: pick('loginLockoutMinutes') ?? 15,
+    adminUsername: pick('adminUsername') || undefined,
+    adminPassword: pick('adminPassword') || undefined,
   };
   const result = ConfigSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
         const key = issue.path[0] as keyof Config;
         return `${ENV_NAMES[key] ?? String(key)} (${String(key)}): ${issue.message}`;
-      }),
-    );
+      });
+  if (result.success && (result.data.adminUsername === undefined) !== (result.data.adminPassword === undefined)) {
+    problems.push('HEXTRACKR_ADMIN_USERNAME and HEXTRACKR_ADMIN_PASSWORD: set both to create the first admin at start, or neither');
   }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }
 
@@ -112,5 +142,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@'),
     tenableAccessKey: mask(config.tenableAccessKey),
     tenableSecretKey: mask(config.tenableSecretKey),
+    adminPassword: mask(config.adminPassword),
   };
 }

@@ -1,5 +1,6 @@
 /** Row types of every table, for Kysely. Dates are ISO text (YYYY-MM-DD or full timestamps) in both dialects. */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Role } from '../shared/roles.ts';
 
 export interface PluginTable {
   plugin_id: string;
@@ -186,6 +187,62 @@ export interface DailyTotalsTable {
   updated_at: string;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** argon2id PHC string. */
+  password_hash: string;
+  disabled: Generated<number>;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the secret in the cookie; the secret itself is never stored. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  /** The earlier of last use + idle timeout and creation + absolute lifetime. */
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  role: Role;
+  /** SHA-256 (hex) of the whole token. */
+  token_hash: string;
+  /** The token's first characters, to recognise it in a list. */
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  /** When its last 'token.used' audit row was written (at most one per hour). */
+  use_audited_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  /** JSON object. */
+  details: Generated<string>;
+}
+
 export interface DatabaseSchema {
   plugins: PluginTable;
   plugin_cves: PluginCveTable;
@@ -199,9 +256,17 @@ export interface DatabaseSchema {
   finding_outputs: FindingOutputTable;
   finding_snapshots: FindingSnapshotTable;
   daily_totals: DailyTotalsTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
 }
 
 export type ImportRow = Selectable<ImportTable>;
 export type NewImport = Insertable<ImportTable>;
 export type FindingRow = Selectable<FindingTable>;
 export type DailyTotalsRow = Selectable<DailyTotalsTable>;
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

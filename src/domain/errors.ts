@@ -7,7 +7,12 @@ export type DomainErrorCode =
   | 'file_not_found'
   | 'import_format_error'
   | 'not_found'
-  | 'validation_error';
+  | 'validation_error'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'account_locked'
+  | 'forbidden'
+  | 'conflict';
 
 export class DomainError extends Error {
   constructor(

@@ -13,7 +13,7 @@ export interface Logger {
 }
 
 /** Keys whose values never reach a log line, wherever they appear. */
-const REDACT = ['*.password', '*.apiKey', '*.secretKey', '*.accessKey', '*.token', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
+const REDACT = ['*.password', '*.current_password', '*.new_password', '*.csrfToken', '*.sessionSecret', '*.apiKey', '*.secretKey', '*.accessKey', '*.token', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const base = pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination ?? process.stderr);
