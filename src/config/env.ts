@@ -9,6 +9,7 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const HEX64 = /^[0-9a-fA-F]{64}$/;
+const HEX32 = /^[0-9a-fA-F]{32}$/;
 
 const ConfigSchema = z.object({
   host: z.string().min(1),
@@ -27,6 +28,10 @@ const ConfigSchema = z.object({
   tenableUrl: z.string().url('must be a URL such as https://cloud.tenable.com'),
   tenableAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
   tenableSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  scAccessKey: z.string().regex(HEX32, 'must be 32 hexadecimal characters (a Tenable.sc API key)').optional(),
+  scSecretKey: z.string().regex(HEX32, 'must be 32 hexadecimal characters (a Tenable.sc API key)').optional(),
+  nessusAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  nessusSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -47,6 +52,10 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   tenableUrl: 'TENABLE_URL',
   tenableAccessKey: 'TENABLE_ACCESS_KEY',
   tenableSecretKey: 'TENABLE_SECRET_KEY',
+  scAccessKey: 'HEXTRACKR_SC_ACCESS_KEY',
+  scSecretKey: 'HEXTRACKR_SC_SECRET_KEY',
+  nessusAccessKey: 'HEXTRACKR_NESSUS_ACCESS_KEY',
+  nessusSecretKey: 'HEXTRACKR_NESSUS_SECRET_KEY',
 };
 
 export class ConfigError extends Error {
@@ -91,6 +100,10 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     tenableUrl: pick('tenableUrl') ?? 'https://cloud.tenable.com',
     tenableAccessKey: pick('tenableAccessKey') || undefined,
     tenableSecretKey: pick('tenableSecretKey') || undefined,
+    scAccessKey: pick('scAccessKey') || undefined,
+    scSecretKey: pick('scSecretKey') || undefined,
+    nessusAccessKey: pick('nessusAccessKey') || undefined,
+    nessusSecretKey: pick('nessusSecretKey') || undefined,
   };
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -112,5 +125,9 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@'),
     tenableAccessKey: mask(config.tenableAccessKey),
     tenableSecretKey: mask(config.tenableSecretKey),
+    scAccessKey: mask(config.scAccessKey),
+    scSecretKey: mask(config.scSecretKey),
+    nessusAccessKey: mask(config.nessusAccessKey),
+    nessusSecretKey: mask(config.nessusSecretKey),
   };
 }
