@@ -120,7 +120,7 @@ export function mapScVulnDetail(index: number, value: ScVulnDetail | unknown, op
 }
 
 /** Pages of rows (TenableScClient.vulnDetails) to ParseEvents numbered from 1. */
-export async function* scParseEvents(pages: AsyncIterable<readonly unknown[]>, options: ScMappingOptions = {}): AsyncGenerator<ParseEvent> {
+export async function* scParseEvents(pages: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>, options: ScMappingOptions = {}): AsyncGenerator<ParseEvent> {
   let index = 0;
   for await (const page of pages) for (const row of page) yield mapScVulnDetail(++index, row, options);
 }
