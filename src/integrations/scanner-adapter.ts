@@ -13,6 +13,7 @@
  *   if (!(await adapter.authenticateConnection())) …
  *   for await (const event of adapter.vulnerabilities()) …
  */
+import { isIP } from 'node:net';
 import { DomainError } from '../domain/errors.ts';
 import type { ParseEvent } from '../importers/importer.ts';
 import { NessusClient, type NessusExportOptions } from './nessus/index.ts';
@@ -104,8 +105,8 @@ export interface VulnerabilityScannerAdapter {
    */
   authenticateConnection(): Promise<boolean>;
   vulnerabilities(request?: VulnerabilityRequest): VulnerabilityStream;
-  /** Present when capabilities.assets. */
-  assets?(): AsyncIterable<ScannerAsset>;
+  /** Present when capabilities.assets (scan-based products list the hosts of the requested scan). */
+  assets?(request?: VulnerabilityRequest): AsyncIterable<ScannerAsset>;
 }
 
 /** A product HexTrackr cannot sync from (Tenable.ot), or a name it does not know. */
@@ -289,18 +290,35 @@ export class NessusAdapter implements VulnerabilityScannerAdapter {
   readonly product = 'nessus';
   readonly scannerType = SCANNER_TYPES.nessus;
   readonly apiFormat = 'nessus-api';
-  readonly capabilities: ScannerCapabilities = { resolution: 'hosts', incremental: false, assets: false, requiresScan: true };
+  readonly capabilities: ScannerCapabilities = { resolution: 'hosts', incremental: false, assets: true, requiresScan: true };
 
   constructor(readonly client: NessusClient) {}
+
+  /** The hosts of a scan run, as its details list them (Nessus keeps no inventory beyond its scans). */
+  async *assets(request: VulnerabilityRequest = {}): AsyncGenerator<ScannerAsset> {
+    const scanId = requireScanId(request);
+    const details = await this.client.scanDetails(scanId, request.historyId);
+    for (const host of details.hosts ?? []) {
+      const name = host.hostname?.trim() || undefined;
+      const isIp = name !== undefined && isIP(name) !== 0;
+      yield { uuid: host.uuid || undefined, hostname: isIp ? undefined : name, ipAddresses: isIp ? [name] : [], macAddresses: [] };
+    }
+  }
 
   authenticateConnection(): Promise<boolean> {
     return accepted(() => this.client.listScans());
   }
 
   vulnerabilities(request: VulnerabilityRequest = {}): VulnerabilityStream {
-    const { scanId, historyId } = request;
-    if (scanId === undefined || String(scanId).trim() === '') throw new DomainError('validation_error', 'a Nessus sync needs the scan id (scanId) whose results to export');
+    const scanId = requireScanId(request);
+    const { historyId } = request;
     const run = historyId === undefined ? 'latest run' : `run ${historyId}`;
     return stream(`Nessus scan ${scanId} export (.nessus, ${run})`, () => this.client.scanFindings(scanId, { historyId }));
   }
+}
+
+function requireScanId(request: VulnerabilityRequest): number | string {
+  const { scanId } = request;
+  if (scanId === undefined || String(scanId).trim() === '') throw new DomainError('validation_error', 'a Nessus sync needs the scan id (scanId) whose results to export');
+  return scanId;
 }

@@ -31,6 +31,13 @@ export const DEFAULT_SC_PAGE_SIZE = 1000;
 /** A page is held in memory while it is mapped: this bounds it (SC itself sets no documented cap). */
 export const MAX_SC_PAGE_SIZE = 10_000;
 
+/**
+ * Security Center is on premises and publishes no rate limit (pyTenable does not pace it); the
+ * Tenable cloud default (100/min) would make pacing, not SC, the bottleneck of a large pull
+ * (1,000 records a request). Still bounded, still configurable.
+ */
+export const SC_RATE_LIMIT = Object.freeze({ requestsPerMinute: 300, burst: 20 });
+
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -66,6 +73,7 @@ export class TenableScClient {
     const root = options.baseUrl.replace(/\/+$/, '');
     this.http = new ScannerHttp({
       ...options,
+      rateLimit: { ...SC_RATE_LIMIT, ...options.rateLimit },
       baseUrl: /\/rest$/i.test(root) ? root : `${root}/rest`,
       authHeaders: { 'x-apikey': `accesskey=${options.accessKey}; secretkey=${options.secretKey};` },
       secrets: [options.accessKey, options.secretKey],
