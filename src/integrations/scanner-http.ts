@@ -86,16 +86,11 @@ export class ScannerHttp {
       path,
       options,
       async (res, abort) => {
-        if (!res.body) return { stream: Readable.from([]), contentType: res.headers.get('content-type'), fileName: undefined };
-        const stream = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
-        // An idle timeout rather than a total one: a large export may take long, a stalled one must not hang.
-        let timer = setTimeout(abort, this.timeoutMs);
-        stream.on('data', () => {
-          clearTimeout(timer);
-          timer = setTimeout(abort, this.timeoutMs);
-        });
-        stream.once('close', () => clearTimeout(timer));
-        return { stream, contentType: res.headers.get('content-type'), fileName: attachmentName(res.headers.get('content-disposition')) };
+        const fileName = attachmentName(res.headers.get('content-disposition'));
+        const contentType = res.headers.get('content-type');
+        if (!res.body) return { stream: Readable.from([]), contentType, fileName };
+        const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
+        return { stream: Readable.from(idleGuarded(body, this.timeoutMs, abort), { objectMode: false }), contentType, fileName };
       },
       false,
     );
@@ -174,6 +169,30 @@ export class ScannerHttp {
       clearTimeout(timer);
       release();
     }
+  }
+}
+
+/**
+ * The body's chunks, aborting the request when the server sends nothing for `idleMs` while a
+ * chunk is awaited. Only waits on the server count: a slow consumer (the rollover busy with the
+ * database) simply stops pulling, which is backpressure, not idleness.
+ */
+async function* idleGuarded(body: Readable, idleMs: number, abort: () => void): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  try {
+    for (;;) {
+      const timer = setTimeout(abort, idleMs);
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    body.destroy();
   }
 }
 

@@ -193,6 +193,35 @@ describe('Nessus export failures', () => {
   });
 });
 
+describe('Nessus download idleness', () => {
+  it('aborts a download the server stops sending, but not one the caller is slow to read', async () => {
+    const text = readFileSync(FIXTURE, 'utf8');
+    const cut = text.indexOf('</ReportHost>') + '</ReportHost>'.length;
+    let stall = true;
+    const replay = await server(async (request, response) => {
+      if (request.method === 'POST') return json(response, 200, { file: '1', token: 't' });
+      if (request.url?.endsWith('/status')) return json(response, 200, { status: 'ready' });
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.write(text.slice(0, cut));
+      if (!stall) response.end(text.slice(cut));
+    });
+    try {
+      const stalled = collect(client(replay.url, { timeoutMs: 300 }).client.scanFindings(1));
+      await expect(stalled).rejects.toThrow(/no answer within 300 ms/);
+      stall = false;
+      const events: ParseEvent[] = [];
+      for await (const event of client(replay.url, { timeoutMs: 300 }).client.scanFindings(1)) {
+        // A consumer busy for longer than the idle timeout (the database, say) is backpressure, not idleness.
+        if (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 600));
+        events.push(event);
+      }
+      expect(events.length).toBeGreaterThan(3);
+    } finally {
+      await replay.close();
+    }
+  });
+});
+
 describe('Nessus client against the simulator', () => {
   let sim: TenableSimulator;
   beforeAll(async () => {
