@@ -217,6 +217,13 @@ describe('Tenable.sc client against the simulator', () => {
     const error = await client().testConnection().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ScApiError);
     expect(error).toMatchObject({ errorCode: 146, status: 200 });
+    if (corpus) {
+      // The fault's body is the recorded wrapper, field for field.
+      const raw = await fetch(`${sim.url}/rest/analysis`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-apikey': `accesskey=${sim.sc.accessKey}; secretkey=${sim.sc.secretKey};` }, body: '{}' });
+      expect(raw.status).toBe(200);
+      const recorded = cassette('tests__sc__cassettes__sc_login').map((i) => ({ ...(i.response_body as object), response: '' }));
+      expect(keyDifferences([await raw.json()], recorded)).toEqual({ extra: [], missing: [] });
+    }
     sim.setFaults({ scErrorRate: 0 });
     const refused = await client('0'.repeat(32)).testConnection().catch((err: unknown) => err);
     expect(refused).toMatchObject({ errorCode: 74, status: 400, isAuthentication: true });
