@@ -201,7 +201,9 @@ function stream(description: string, start: () => AsyncGenerator<ParseEvent>, on
   return {
     description,
     async cancel() {
-      await generator?.return(undefined);
+      // Never started: nothing to stop (and cancelling a Tenable export handle would first create one).
+      if (!generator) return;
+      await generator.return(undefined);
       await onCancel();
     },
     [Symbol.asyncIterator]() {
