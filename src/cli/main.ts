@@ -8,6 +8,7 @@ import { buildHttpServer } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runImportCommand } from './import.command.ts';
 import { runTenableSyncCommand, type SyncCommandOptions } from './sync.command.ts';
+import { runScannerSyncCommand, type ScannerSyncCommandOptions } from './scanner-sync.command.ts';
 import { FAULT_HELP } from '../integrations/tenable/simulator/faults.ts';
 import { runTenableSimCommand, type TenableSimCliOptions } from './tenable-sim.command.ts';
 import { runUserCreate, runUserList, runUserResetPassword, runUserToken, type UserCreateOptions, type UserTokenOptions } from './user.command.ts';
@@ -91,9 +92,9 @@ program
     process.once('SIGTERM', stop);
   });
 
-program
-  .command('sync')
-  .description('pull findings from a scanner API into HexTrackr')
+const sync = program.command('sync').description('pull findings from a scanner API into HexTrackr');
+
+sync
   .command('tenable')
   .description('Tenable VM vulnerability export (TENABLE_URL, TENABLE_ACCESS_KEY, TENABLE_SECRET_KEY), incremental since the last sync')
   .option('--full', 'export everything, not only what changed since the last successful sync')
@@ -105,7 +106,7 @@ program
 
 function positiveInteger(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of days, 1 or more');
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
   return n;
 }
 
@@ -145,6 +146,29 @@ user
   .option('--name <name>', 'what the token is for (default: cli and the date)')
   .action(async (username: string, options: UserTokenOptions) => {
     process.exitCode = await runUserToken(username, options);
+  });
+
+sync
+  .command('tenable-sc')
+  .description('Tenable Security Center cumulative vulnerabilities (HEXTRACKR_SC_ACCESS_KEY, HEXTRACKR_SC_SECRET_KEY); resolves only on the hosts it lists')
+  .requiredOption('--url <url>', 'Security Center address, e.g. https://sc.example.com')
+  .option('--page-size <n>', 'records per /rest/analysis page (default 1000, at most 10000)', positiveInteger)
+  .option('--scan-date <date>', 'scan date for snapshots and totals (default today)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (options: ScannerSyncCommandOptions) => {
+    process.exitCode = await runScannerSyncCommand('tenable-sc', options);
+  });
+
+sync
+  .command('nessus')
+  .description('one Nessus scan\'s results, exported as .nessus (HEXTRACKR_NESSUS_ACCESS_KEY, HEXTRACKR_NESSUS_SECRET_KEY); resolves only on the scanned hosts')
+  .requiredOption('--url <url>', 'Nessus address, e.g. https://nessus.example.com:8834')
+  .requiredOption('--scan-id <id>', 'the scan whose results to export')
+  .option('--history-id <id>', 'a past run of the scan (default: the latest)', positiveInteger)
+  .option('--scan-date <date>', 'scan date for snapshots and totals (default today)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (options: ScannerSyncCommandOptions) => {
+    process.exitCode = await runScannerSyncCommand('nessus', options);
   });
 
 const db = program.command('db').description('database maintenance');

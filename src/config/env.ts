@@ -14,6 +14,7 @@ const Flag = z.preprocess(
   (value) => (typeof value === 'string' ? (FLAG_WORDS[value.trim().toLowerCase()] ?? value) : value),
   z.boolean({ error: 'must be true or false' }),
 );
+const HEX32 = /^[0-9a-fA-F]{32}$/;
 
 const ConfigSchema = z.object({
   host: z.string().min(1),
@@ -41,6 +42,10 @@ const ConfigSchema = z.object({
   /** First admin created at server start when no user exists (both or neither). */
   adminUsername: z.string().min(1).optional(),
   adminPassword: z.string().min(1).optional(),
+  scAccessKey: z.string().regex(HEX32, 'must be 32 hexadecimal characters (a Tenable.sc API key)').optional(),
+  scSecretKey: z.string().regex(HEX32, 'must be 32 hexadecimal characters (a Tenable.sc API key)').optional(),
+  nessusAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  nessusSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -68,6 +73,10 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   loginLockoutMinutes: 'HEXTRACKR_LOGIN_LOCKOUT_MINUTES',
   adminUsername: 'HEXTRACKR_ADMIN_USERNAME',
   adminPassword: 'HEXTRACKR_ADMIN_PASSWORD',
+  scAccessKey: 'HEXTRACKR_SC_ACCESS_KEY',
+  scSecretKey: 'HEXTRACKR_SC_SECRET_KEY',
+  nessusAccessKey: 'HEXTRACKR_NESSUS_ACCESS_KEY',
+  nessusSecretKey: 'HEXTRACKR_NESSUS_SECRET_KEY',
 };
 
 export class ConfigError extends Error {
@@ -119,6 +128,10 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     loginLockoutMinutes: pick('loginLockoutMinutes') ?? 15,
     adminUsername: pick('adminUsername') || undefined,
     adminPassword: pick('adminPassword') || undefined,
+    scAccessKey: pick('scAccessKey') || undefined,
+    scSecretKey: pick('scSecretKey') || undefined,
+    nessusAccessKey: pick('nessusAccessKey') || undefined,
+    nessusSecretKey: pick('nessusSecretKey') || undefined,
   };
   const result = ConfigSchema.safeParse(raw);
   const problems = result.success
@@ -143,5 +156,9 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     tenableAccessKey: mask(config.tenableAccessKey),
     tenableSecretKey: mask(config.tenableSecretKey),
     adminPassword: mask(config.adminPassword),
+    scAccessKey: mask(config.scAccessKey),
+    scSecretKey: mask(config.scSecretKey),
+    nessusAccessKey: mask(config.nessusAccessKey),
+    nessusSecretKey: mask(config.nessusSecretKey),
   };
 }

@@ -55,7 +55,8 @@ export interface StreamImportRequest {
   sourceName: string;
   /** Recorded as the import's format, e.g. tenable-vm-api. */
   format: string;
-  source: 'tenable';
+  /** The product the stream came from; incremental syncs find their last run by it. */
+  source: 'tenable' | 'tenable-sc' | 'nessus';
   scanDate?: string | undefined;
   scope?: RolloverScope | undefined;
 }
