@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | 'file_not_found'
   | 'import_format_error'
   | 'not_found'
-  | 'validation_error';
+  | 'validation_error'
+  | 'conflict';
 
 export class DomainError extends Error {
   constructor(

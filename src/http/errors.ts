@@ -11,6 +11,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   import_format_error: 400,
   not_found: 404,
   validation_error: 400,
+  conflict: 409,
 };
 
 export class HttpError extends Error {
