@@ -23,12 +23,15 @@ export function simulatorClient(sim: Simulator): TenableClient {
   });
 }
 
-/** The keys HexTrackr should hold open: every OPEN/REOPENED finding of a full export, keyed as the rollover keys them. */
-export async function expectedOpenKeys(sim: Simulator): Promise<string[]> {
+/**
+ * The keys HexTrackr should hold open: every OPEN/REOPENED finding of a full export, keyed as the
+ * rollover keys them (with `includeFixed`, every finding the export names, FIXED ones too).
+ */
+export async function expectedOpenKeys(sim: Simulator, includeFixed = false): Promise<string[]> {
   const handle = simulatorClient(sim).exportVulns({ num_assets: 500, filters: { since: 0, state: ['OPEN', 'REOPENED', 'FIXED'] } });
   const keys = new Set<string>();
   for await (const event of toParseEvents(handle)) {
-    if (event.kind !== 'finding' || event.finding.state === 'FIXED') continue;
+    if (event.kind !== 'finding' || (event.finding.state === 'FIXED' && !includeFixed)) continue;
     const f = event.finding;
     const host = normalizeHost(f.hostname, f.ipAddress);
     for (const cve of f.cves.length > 0 ? f.cves : [undefined]) keys.add(findingKey(host, cve, f.pluginId, f.description));

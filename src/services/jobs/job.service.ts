@@ -495,8 +495,9 @@ export class JobService {
     this.stopping = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     await this.sweeping?.catch(() => undefined);
-    await this.dispatcher.stopWorkers();
+    // Interrupt first: a worker loop only ends when its job does.
     for (const id of this.running.keys()) this.interrupt(id, new JobInterruption('shutdown', 'the server is stopping'));
+    await this.dispatcher.stopWorkers();
     await Promise.all([...this.running.values()].map((r) => r.done));
     await Promise.all(this.pendingNotifications);
     this.workerStarted = false;
