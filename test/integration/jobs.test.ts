@@ -3,13 +3,15 @@
  * simulator on loopback: progress over a real WebSocket, cancel, retry with backoff, scans,
  * scan windows, cron schedules, webhook and email notifications, and the HTTP contract.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
 import type { JobView } from '../../src/services/jobs/job.service.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
+import { tempDir, writeSimpleCsv } from '../helpers/scan-files.ts';
 import { expectedOpenKeys, jobSocket, openKeys, type Simulator, simulatorClient, waitFor } from '../helpers/jobs.ts';
 import { DIALECTS } from '../helpers/test-db.ts';
 
@@ -33,7 +35,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     server = undefined;
   });
 
-  async function start(options: { scanPollMs?: number; now?: () => number; worker?: boolean; mail?: nodemailer.Transporter } = {}): Promise<TestServer> {
+  async function start(options: { scanPollMs?: number; now?: () => number; worker?: boolean; mail?: Transporter } = {}): Promise<TestServer> {
     server = await startTestServer(dialect, {
       config: { tenableScanPollMs: options.scanPollMs ?? 20 },
       app: {
@@ -267,7 +269,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     const mail = nodemailer.createTransport({ jsonTransport: true });
     const sent: { to: string; subject: string; text: string }[] = [];
     const sendMail = mail.sendMail.bind(mail);
-    mail.sendMail = (async (message: nodemailer.SendMailOptions) => {
+    mail.sendMail = (async (message: SendMailOptions) => {
       const info = (await sendMail(message)) as { message: string };
       sent.push(JSON.parse(info.message) as { to: string; subject: string; text: string });
       return info;
@@ -285,6 +287,28 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
       expect(sent[0]!.text).toMatch(/created/);
     } finally {
       await new Promise((resolve) => hook.close(resolve));
+    }
+  });
+});
+
+describe.each(DIALECTS)('file import progress on the job channel on %s', (dialect) => {
+  it('relays an uploaded import as job.progress while import.progress keeps working', async () => {
+    const s = await startTestServer(dialect, { app: { importsInWorker: true } });
+    const ws = await jobSocket(s.base);
+    try {
+      const dir = tempDir();
+      const rows = Array.from({ length: 50 }, (_, i) => ({ hostname: `host${i % 7}`, severity: 'High', pluginId: String(1000 + i) }));
+      const form = new FormData();
+      form.append('file', new Blob([readFileSync(writeSimpleCsv(dir, 'scan-2026-01-05.csv', rows))]), 'scan-2026-01-05.csv');
+      const upload = await fetch(`${s.base}/api/vulnerabilities/import`, { method: 'POST', body: form });
+      expect(upload.status).toBe(202);
+      const { importId } = (await upload.json()) as { importId: number };
+      const done = await ws.until('the import as a completed job update', (u) => u.import_id === importId && u.status === 'completed');
+      expect(done).toMatchObject({ job_id: null, job_type: 'import_file', phase: 'Completed', progress_percentage: 100, vulnerabilities_processed: 50 });
+      await waitFor('the legacy import.progress message', () => ws.messages.some((m) => m.type === 'import.progress' && (m.data as { phase: string }).phase === 'completed'));
+    } finally {
+      ws.close();
+      await s.close();
     }
   });
 });
