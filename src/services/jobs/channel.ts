@@ -20,7 +20,7 @@ export interface JobChannel {
   close(): Promise<void>;
 }
 
-type Message = { k: 'p'; u: JobProgressUpdate } | { k: 'c'; id: number };
+export type Message = { k: 'p'; u: JobProgressUpdate } | { k: 'c'; id: number };
 
 class Listeners {
   private readonly cancel = new Set<(jobId: number) => void>();

@@ -63,8 +63,11 @@ export class JobProgress {
       this.errorCount++;
       this.errors = [...this.errors, input.error].slice(-RECENT_ERRORS);
     }
-    if (phaseChanged) this.enqueue(() => this.sinks.log({ phase: this.state.phase, percentage: this.state.percentage, message: this.state.currentOperation, level: 'info' }));
-    if (input.error !== undefined) this.enqueue(() => this.sinks.log({ phase: this.state.phase, percentage: this.state.percentage, message: input.error!, level: 'warn' }));
+    // Entries are built now: the state moves on before the queued write runs.
+    const { phase, percentage, currentOperation } = this.state;
+    if (phaseChanged) this.enqueue(() => this.sinks.log({ phase, percentage, message: currentOperation, level: 'info' }));
+    const error = input.error;
+    if (error !== undefined) this.enqueue(() => this.sinks.log({ phase, percentage, message: error, level: 'warn' }));
     const now = this.sinks.now();
     if (phaseChanged || input.error !== undefined || now - this.lastFlush >= this.intervalMs) this.flush('running');
   }
@@ -90,7 +93,8 @@ export class JobProgress {
       this.errorCount++;
       this.errors = [...this.errors, message].slice(-RECENT_ERRORS);
     }
-    this.enqueue(() => this.sinks.log({ phase: this.state.phase, percentage: this.state.percentage, message, level }));
+    const { phase, percentage } = this.state;
+    this.enqueue(() => this.sinks.log({ phase, percentage, message, level }));
     await this.settled();
     this.flush(status, false);
   }
