@@ -245,6 +245,12 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     expect((await s.api('DELETE', `/api/jobs/schedules/${schedule.body.id}`)).status).toBe(204);
     expect((await s.api('DELETE', `/api/jobs/schedules/${schedule.body.id}`)).status).toBe(404);
 
+    // An empty body asks for an incremental sync.
+    const incremental = await fetch(`${s.base}/api/tenable/sync`, { method: 'POST' });
+    expect(incremental.status).toBe(202);
+    const { job_id: incrementalId } = (await incremental.json()) as { job_id: number };
+    expect((await job(s, incrementalId)).payload).toEqual({});
+
     // A queued job is cancelled at once (no worker runs here).
     const queued = await s.api<{ job_id: number }>('POST', '/api/jobs', { body: { job_type: 'tenable_vulnerability_sync', priority: 'high' } });
     const cancelled = await s.api<{ job: JobView }>('POST', `/api/jobs/${queued.body.job_id}/cancel`);

@@ -23,9 +23,9 @@ export async function tenableJobsRoutes(scope: FastifyInstance, hex: Application
 
   app.post(
     '/api/tenable/sync',
-    { config: { access: 'analyst' }, schema: { tags, summary: 'Enqueue a Tenable VM vulnerability sync', body: VulnerabilitySyncPayload.extend(JobOptions.shape).default({}) } },
+    { config: { access: 'analyst' }, schema: { tags, summary: 'Enqueue a Tenable VM vulnerability sync', body: VulnerabilitySyncPayload.extend(JobOptions.shape).nullish().describe('may be empty: an incremental sync') } },
     async (request, reply) => {
-      const { priority, window, notification, ...payload } = request.body;
+      const { priority, window, notification, ...payload } = request.body ?? {};
       const job = await hex.jobs.enqueue({ jobType: 'tenable_vulnerability_sync', payload, priority, window, notification, createdBy: actorOf(request) });
       return reply.status(202).send({ job_id: job.id, job });
     },

@@ -616,7 +616,11 @@ export class JobService {
     let failure: unknown;
     try {
       if (!handler) throw new Error(`no handler for job type ${job.job_type}`);
-      if (job.cancel_requested === 1) controller.abort(new JobInterruption('cancel', 'cancelled by request'));
+      if (job.cancel_requested === 1) {
+        // Cancelled while its previous worker was dying: end it without starting anything.
+        controller.abort(new JobInterruption('cancel', 'cancelled by request'));
+        throw controller.signal.reason;
+      }
       progress.report({ phase: 'Initializing', percentage: 0, currentOperation: job.attempts > 1 ? `Attempt ${job.attempts} of ${job.max_attempts}` : 'Starting' });
       const payload = handler.payload.parse(JSON.parse(job.payload));
       result = await handler.run({

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { TenableApiError } from '../../../integrations/tenable/client/index.ts';
-import { JobInterruption, type JobHandler, sleepUnlessInterrupted } from '../job-handler.ts';
+import { JobInterruption, type JobHandler, sleepUnlessInterrupted, throwIfInterrupted } from '../job-handler.ts';
 import { runVulnerabilitySync, summarize, type TenableJobDeps } from './tenable-vulnerability-sync.handler.ts';
 
 export const ScanJobPayload = z
@@ -37,6 +37,7 @@ export function tenableScanHandler(deps: TenableJobDeps): JobHandler<ScanJobPayl
       let checkpoint = context.checkpoint as ScanCheckpoint | undefined;
       try {
         if (!checkpoint?.scan_uuid) {
+          throwIfInterrupted(context.signal);
           context.report({ phase: 'Connecting to Tenable', percentage: 2, currentOperation: `Launching scan ${scanId}` });
           const launched = await client.launchScan(scanId);
           checkpoint = { scan_uuid: launched.scan_uuid, launched_at: new Date().toISOString() };
