@@ -36,9 +36,28 @@ function check(result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Kysely's migrator looks for its tables with a catalog scan over every schema; on a server where
+ * other schemas are dropped concurrently (parallel test runs) that scan can fail with 3F000 naming
+ * someone else's schema. Such a failure happens before any migration runs, so it is safe to retry.
+ */
+function droppedForeignSchema(error: unknown, own: string | undefined): boolean {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code === '3F000' && !(own && cause.message?.includes(`"${own}"`));
+}
+
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  return check(await (await migrator(db)).migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const m = await migrator(db);
+    try {
+      return check(await m.migrateToLatest());
+    } catch (error) {
+      const own = db.getExecutor().adapter instanceof PostgresAdapter ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema : undefined;
+      if (attempt >= 5 || !droppedForeignSchema(error, own)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 /** Rolls every migration back (tests use it to prove down() works). */

@@ -107,7 +107,7 @@ describe.each(DIALECTS)('job recovery on %s', (dialect) => {
     const imports = await restarted.database.db.selectFrom('imports').select(['status', 'error']).orderBy('id').execute();
     expect(imports.map((i) => i.status)).toEqual(['failed', 'completed']);
     expect(imports[0]!.error).toMatch(/interrupted/);
-  });
+  }, 240_000);
 
   it('hands a running job back to the queue on a graceful stop; the next start finishes it', async () => {
     location = await createTestLocation(dialect);
@@ -130,5 +130,5 @@ describe.each(DIALECTS)('job recovery on %s', (dialect) => {
     }, 90_000);
     expect(done.attempts).toBe(1);
     expect(await openKeys(second.database)).toEqual(expected);
-  });
+  }, 180_000);
 });
