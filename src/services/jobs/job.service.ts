@@ -288,7 +288,7 @@ export class JobService {
     const now = this.now();
     const opensAt = request.window ? nextWindowStart(now, request.window) : now;
     const waiting = opensAt > now;
-    const row = await insertJob(this.database.db, {
+    const row = await insertJob(this.database.bookkeeping, {
       job_type: handler.type,
       status: waiting ? 'waiting' : 'queued',
       priority,
@@ -320,20 +320,20 @@ export class JobService {
   }
 
   async list(filter: { status?: JobStatus | undefined; jobType?: string | undefined; limit: number; offset: number }): Promise<{ jobs: JobView[]; total: number }> {
-    const { rows, total } = await listJobs(this.database.db, filter);
+    const { rows, total } = await listJobs(this.database.bookkeeping, filter);
     return { jobs: rows.map(toJobView), total };
   }
 
   async get(id: number, logLimit = 50): Promise<JobView & { progress_log: Omit<JobProgressLogRow, 'job_id'>[] }> {
-    const row = await findJob(this.database.db, id);
+    const row = await findJob(this.database.bookkeeping, id);
     if (!row) throw new DomainError('not_found', `job ${id} does not exist`);
-    const log = await recentProgressLog(this.database.db, id, logLimit);
+    const log = await recentProgressLog(this.database.bookkeeping, id, logLimit);
     return { ...toJobView(row), progress_log: log.map(({ job_id: _job, ...entry }) => entry) };
   }
 
   /** The most recent job of a Tenable scan (active ones first). */
   async latestForScan(tenableScanId: string): Promise<JobView | undefined> {
-    const row = await latestJobForScan(this.database.db, tenableScanId);
+    const row = await latestJobForScan(this.database.bookkeeping, tenableScanId);
     return row ? toJobView(row) : undefined;
   }
 
@@ -343,28 +343,28 @@ export class JobService {
    */
   async cancel(id: number, actor: string): Promise<JobView> {
     const now = this.iso();
-    const pending = await cancelPendingJob(this.database.db, id, now, `Cancelled by ${actor} before it ran`);
+    const pending = await cancelPendingJob(this.database.bookkeeping, id, now, `Cancelled by ${actor} before it ran`);
     if (pending) {
       await this.log(id, pending.current_phase as JobPhase, pending.progress_percentage, `cancelled by ${actor} before it ran`, 'warn');
       this.publishRow(pending);
       this.track(this.notifier.notify(pending));
       return toJobView(pending);
     }
-    const running = await requestCancel(this.database.db, id, now);
+    const running = await requestCancel(this.database.bookkeeping, id, now);
     if (running) {
       await this.log(id, running.current_phase as JobPhase, running.progress_percentage, `cancel requested by ${actor}`, 'warn');
       this.channel.publishCancel(id);
       return toJobView(running);
     }
-    const row = await findJob(this.database.db, id);
+    const row = await findJob(this.database.bookkeeping, id);
     if (!row) throw new DomainError('not_found', `job ${id} does not exist`);
     throw new DomainError('conflict', `job ${id} is already ${row.status}`, { status: row.status });
   }
 
   async retry(id: number, actor: string): Promise<JobView> {
-    const row = await requeueFinishedJob(this.database.db, id, this.iso());
+    const row = await requeueFinishedJob(this.database.bookkeeping, id, this.iso());
     if (!row) {
-      const existing = await findJob(this.database.db, id);
+      const existing = await findJob(this.database.bookkeeping, id);
       if (!existing) throw new DomainError('not_found', `job ${id} does not exist`);
       throw new DomainError('conflict', `job ${id} is ${existing.status}; only failed or cancelled jobs can be retried`, { status: existing.status });
     }
@@ -387,15 +387,15 @@ export class JobService {
   }
 
   async listSchedules(): Promise<ScheduleView[]> {
-    return (await listSchedules(this.database.db)).map(toScheduleView);
+    return (await listSchedules(this.database.bookkeeping)).map(toScheduleView);
   }
 
   async createSchedule(input: ScheduleInput, actor: string): Promise<ScheduleView> {
     this.checkSchedule(input);
-    if (await findScheduleByName(this.database.db, input.name)) throw new DomainError('conflict', `a schedule named "${input.name}" exists`, { field: 'name' });
+    if (await findScheduleByName(this.database.bookkeeping, input.name)) throw new DomainError('conflict', `a schedule named "${input.name}" exists`, { field: 'name' });
     const now = this.iso();
     const enabled = input.enabled ?? true;
-    const row = await insertSchedule(this.database.db, {
+    const row = await insertSchedule(this.database.bookkeeping, {
       name: input.name,
       job_type: input.jobType,
       cron: input.cron,
@@ -413,12 +413,12 @@ export class JobService {
   }
 
   async updateSchedule(id: number, change: Partial<ScheduleInput>): Promise<ScheduleView> {
-    const existing = await findSchedule(this.database.db, id);
+    const existing = await findSchedule(this.database.bookkeeping, id);
     if (!existing) throw new DomainError('not_found', `schedule ${id} does not exist`);
     this.checkSchedule({ jobType: change.jobType ?? existing.job_type, cron: change.cron, ...(change.payload !== undefined ? { payload: change.payload } : {}) });
     const cron = change.cron ?? existing.cron;
     const enabled = change.enabled ?? existing.enabled === 1;
-    const row = await updateSchedule(this.database.db, id, {
+    const row = await updateSchedule(this.database.bookkeeping, id, {
       ...(change.name !== undefined ? { name: change.name } : {}),
       ...(change.jobType !== undefined ? { job_type: change.jobType } : {}),
       ...(change.cron !== undefined ? { cron } : {}),
@@ -433,7 +433,7 @@ export class JobService {
   }
 
   async deleteSchedule(id: number): Promise<void> {
-    if (!(await deleteSchedule(this.database.db, id))) throw new DomainError('not_found', `schedule ${id} does not exist`);
+    if (!(await deleteSchedule(this.database.bookkeeping, id))) throw new DomainError('not_found', `schedule ${id} does not exist`);
   }
 
   /** Enqueues one job per due schedule; the DB claim on next_run_at lets only one process fire each. */
@@ -441,14 +441,14 @@ export class JobService {
     const nowMs = this.now();
     const now = this.iso(nowMs);
     const fired: number[] = [];
-    for (const schedule of await dueSchedules(this.database.db, now)) {
+    for (const schedule of await dueSchedules(this.database.bookkeeping, now)) {
       let next: string | null;
       try {
         next = nextCronRun(schedule.cron, nowMs);
       } catch {
         next = null;
       }
-      if (!(await claimScheduleRun(this.database.db, schedule.id, schedule.next_run_at!, next, now))) continue;
+      if (!(await claimScheduleRun(this.database.bookkeeping, schedule.id, schedule.next_run_at!, next, now))) continue;
       try {
         const job = await this.enqueue({
           jobType: schedule.job_type,
@@ -520,13 +520,13 @@ export class JobService {
     try {
       const nowMs = this.now();
       const now = this.iso(nowMs);
-      const promoted = await promoteDueJobs(this.database.db, now);
+      const promoted = await promoteDueJobs(this.database.bookkeeping, now);
       const recovered = await this.recoverAbandoned(nowMs);
-      const orphaned = this.database.dialect === 'postgres' ? await touchStaleQueued(this.database.db, this.iso(nowMs - this.settings.staleMs), now) : [];
+      const orphaned = this.database.dialect === 'postgres' ? await touchStaleQueued(this.database.bookkeeping, this.iso(nowMs - this.settings.staleMs), now) : [];
       const ready = [...promoted, ...recovered, ...orphaned];
       if (ready.length > 0) await this.dispatcher.dispatch(ready);
       await this.fireDueSchedules();
-      this.queueSize = await countQueued(this.database.db);
+      this.queueSize = await countQueued(this.database.bookkeeping);
     } catch (error) {
       this.logger.warn('jobs', 'job sweep failed', { error: (error as Error).message });
     }
@@ -534,7 +534,7 @@ export class JobService {
 
   private async recoverAbandoned(nowMs: number): Promise<number[]> {
     const requeued: number[] = [];
-    for (const job of await listRunningJobs(this.database.db)) {
+    for (const job of await listRunningJobs(this.database.bookkeeping)) {
       if (!job.locked_by || job.locked_by === this.lockedBy) continue;
       const [host, pidText] = job.locked_by.split(':');
       const pid = Number(pidText);
@@ -544,13 +544,13 @@ export class JobService {
       const now = this.iso(nowMs);
       const why = deadHere ? `its process (${job.locked_by}) is gone` : `no heartbeat from ${job.locked_by} since ${job.heartbeat_at ?? 'its start'}`;
       if (job.attempts >= job.max_attempts) {
-        const failed = await failAbandonedJob(this.database.db, job.id, job.locked_by, now, `interrupted: ${why}; no attempts left (${job.attempts}/${job.max_attempts})`);
+        const failed = await failAbandonedJob(this.database.bookkeeping, job.id, job.locked_by, now, `interrupted: ${why}; no attempts left (${job.attempts}/${job.max_attempts})`);
         if (failed) {
           await this.log(job.id, failed.current_phase as JobPhase, failed.progress_percentage, failed.error!, 'error');
           this.publishRow(failed);
           this.track(this.notifier.notify(failed));
         }
-      } else if (await requeueAbandonedJob(this.database.db, job.id, job.locked_by, now, `Resuming: ${why}`)) {
+      } else if (await requeueAbandonedJob(this.database.bookkeeping, job.id, job.locked_by, now, `Resuming: ${why}`)) {
         await this.log(job.id, 'Initializing', 0, `interrupted (${why}); queued to resume`, 'warn');
         requeued.push(job.id);
       }
@@ -562,7 +562,7 @@ export class JobService {
   private async runOne(jobId: number | undefined): Promise<boolean> {
     if (this.stopping) return false;
     const claim = { now: this.iso(), lockedBy: this.lockedBy };
-    const job = jobId === undefined ? await claimNextDueJob(this.database.db, claim) : await claimJob(this.database.db, jobId, claim);
+    const job = jobId === undefined ? await claimNextDueJob(this.database.bookkeeping, claim) : await claimJob(this.database.bookkeeping, jobId, claim);
     if (!job) return false;
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
@@ -583,7 +583,7 @@ export class JobService {
     const window = job.window_start && job.window_end ? { start: job.window_start, end: job.window_end } : undefined;
     const nowMs = this.now();
     if (window && !isWithinWindow(nowMs, window)) {
-      await deferJob(this.database.db, job.id, this.lockedBy, this.iso(nextWindowStart(nowMs, window)), this.iso(nowMs));
+      await deferJob(this.database.bookkeeping, job.id, this.lockedBy, this.iso(nextWindowStart(nowMs, window)), this.iso(nowMs));
       return;
     }
     const handler = this.handlers.get(job.job_type);
@@ -593,7 +593,7 @@ export class JobService {
       {
         publish: (update) => this.channel.publishProgress(update),
         write: async (snapshot) => {
-          const state = await writeJobProgress(this.database.db, job.id, this.lockedBy, this.iso(), {
+          const state = await writeJobProgress(this.database.bookkeeping, job.id, this.lockedBy, this.iso(), {
             current_phase: snapshot.phase,
             current_operation: snapshot.currentOperation.slice(0, 1000),
             progress_percentage: snapshot.percentage,
@@ -629,7 +629,7 @@ export class JobService {
         signal: controller.signal,
         checkpoint: job.checkpoint ? (JSON.parse(job.checkpoint) as Record<string, unknown>) : undefined,
         report: (input) => progress.report(input),
-        saveCheckpoint: (state) => saveCheckpoint(this.database.db, job.id, this.lockedBy, JSON.stringify(state)),
+        saveCheckpoint: (state) => saveCheckpoint(this.database.bookkeeping, job.id, this.lockedBy, JSON.stringify(state)),
       });
     } catch (error) {
       failure = error;
@@ -643,7 +643,7 @@ export class JobService {
     const interruption = controller.signal.aborted && controller.signal.reason instanceof JobInterruption ? controller.signal.reason : undefined;
     let ended: JobRow | undefined;
     if (failure === undefined && !interruption) {
-      ended = await releaseJob(this.database.db, job.id, this.lockedBy, {
+      ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, {
         status: 'completed',
         result: result ? JSON.stringify(result) : null,
         error: null,
@@ -656,11 +656,11 @@ export class JobService {
       await progress.finish('completed', 'Completed', 'info');
     } else if (interruption?.kind === 'cancel') {
       const message = `Cancelled: ${interruption.message} during ${snapshot.phase.toLowerCase()}`;
-      ended = await releaseJob(this.database.db, job.id, this.lockedBy, { status: 'cancelled', error: message, finished_at: now, current_operation: message, updated_at: now });
+      ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'cancelled', error: message, finished_at: now, current_operation: message, updated_at: now });
       await progress.finish('cancelled', message, 'warn');
     } else if (interruption?.kind === 'shutdown') {
       const message = `Interrupted (${interruption.message}); will resume`;
-      const back = await releaseJob(this.database.db, job.id, this.lockedBy, { status: 'queued', run_after: now, current_operation: message, attempts: Math.max(0, job.attempts - 1), updated_at: now });
+      const back = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'queued', run_after: now, current_operation: message, attempts: Math.max(0, job.attempts - 1), updated_at: now });
       if (back) {
         await progress.finish('queued', message, 'warn');
         await this.dispatcher.dispatch([job.id]).catch(() => undefined);
@@ -671,11 +671,11 @@ export class JobService {
       if (job.attempts < job.max_attempts) {
         const delay = this.settings.retryBaseMs * 2 ** (job.attempts - 1);
         const runAfter = this.iso(endMs + delay);
-        await releaseJob(this.database.db, job.id, this.lockedBy, { status: 'retrying', run_after: runAfter, error: message, current_operation: `Attempt ${job.attempts} failed; retrying at ${runAfter}`, updated_at: now });
+        await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'retrying', run_after: runAfter, error: message, current_operation: `Attempt ${job.attempts} failed; retrying at ${runAfter}`, updated_at: now });
         await progress.finish('retrying', `Attempt ${job.attempts} of ${job.max_attempts} failed: ${message}; retrying in ${Math.round(delay / 1000)} s`, 'error');
         return;
       }
-      ended = await releaseJob(this.database.db, job.id, this.lockedBy, { status: 'failed', error: message, finished_at: now, current_operation: `Failed: ${message}`, updated_at: now });
+      ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'failed', error: message, finished_at: now, current_operation: `Failed: ${message}`, updated_at: now });
       await progress.finish('failed', `Failed after ${job.attempts} attempt(s): ${message}`, 'error');
     }
     if (ended) this.track(this.notifier.notify(ended));
@@ -687,7 +687,7 @@ export class JobService {
   }
 
   private async log(jobId: number, phase: JobPhase, percentage: number, message: string, level: 'info' | 'warn' | 'error'): Promise<void> {
-    await appendProgressLog(this.database.db, { job_id: jobId, at: this.iso(), phase, percentage, message: message.slice(0, 2000), level });
+    await appendProgressLog(this.database.bookkeeping, { job_id: jobId, at: this.iso(), phase, percentage, message: message.slice(0, 2000), level });
   }
 
   /** A status change of a job that is not running (queued, cancelled before start, …) for WebSocket clients. */
