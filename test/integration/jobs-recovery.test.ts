@@ -39,8 +39,8 @@ describe.each(DIALECTS)('job recovery on %s', (dialect) => {
     await location.remove();
   });
 
-  async function open(worker: boolean): Promise<Application> {
-    const config = loadConfig({}, { dataDir: location.dir, sqlitePath: location.options.sqlitePath, databaseUrl: location.options.databaseUrl, logLevel: 'silent' });
+  async function open(worker: boolean, scanPollMs = 20): Promise<Application> {
+    const config = loadConfig({}, { dataDir: location.dir, sqlitePath: location.options.sqlitePath, databaseUrl: location.options.databaseUrl, logLevel: 'silent', tenableScanPollMs: scanPollMs });
     const app = await openApplication(config, silentLogger(), {
       ...(location.options.pgSchema ? { pgSchema: location.options.pgSchema } : {}),
       jobWorker: worker,
@@ -130,5 +130,29 @@ describe.each(DIALECTS)('job recovery on %s', (dialect) => {
     }, 90_000);
     expect(done.attempts).toBe(1);
     expect(await openKeys(second.database)).toEqual(expected);
+  }, 180_000);
+
+  it('resumes a scan job after a stop by following the scan it launched, not launching another', async () => {
+    location = await createTestLocation(dialect);
+    const first = await open(true, 2000);
+    const scanId = sim.estate.scans[0]!.id;
+    const job = await first.jobs.enqueue({ jobType: 'tenable_scan', payload: { scan_id: scanId }, createdBy: 'test' });
+    await waitFor('the scan to run on Tenable', async () => /is (pending|running) on Tenable/.test((await jobRow(first, job.id)).current_operation));
+    await first.jobs.stopWorker();
+    const handedBack = await jobRow(first, job.id);
+    expect(handedBack.status).toBe('queued');
+    const launched = JSON.parse(handedBack.checkpoint!) as { scan_uuid: string };
+    await first.close();
+    apps.splice(apps.indexOf(first), 1);
+
+    const second = await open(true);
+    const done = await waitFor('the resumed scan job to end', async () => {
+      const row = await jobRow(second, job.id);
+      return ['completed', 'failed'].includes(row.status) ? row : undefined;
+    }, 90_000);
+    expect(done.status).toBe('completed');
+    expect(JSON.parse(done.result!)).toMatchObject({ scan_id: scanId, scan_uuid: launched.scan_uuid, scan_status: 'completed' });
+    const log = await second.jobs.get(job.id);
+    expect(log.progress_log.some((l) => l.message.includes(`Following scan ${scanId} run ${launched.scan_uuid} launched by an earlier attempt`))).toBe(true);
   }, 180_000);
 });

@@ -155,6 +155,14 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     expect(status.body.job.id).toBe(started.body.job_id);
   });
 
+  it('fails a job at once when no retry can help (an unknown scan)', async () => {
+    const s = await start();
+    const started = await s.api<{ job_id: number }>('POST', '/api/tenable/scans/start', { body: { scan_id: 987654 } });
+    const failed = await jobInStatus(s, started.body.job_id, 'failed', 'retrying', 'completed');
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(failed.progress_log.some((l) => l.level === 'error' && /not retried/.test(l.message))).toBe(true);
+  });
+
   it('cancelling a scan job stops the scan on Tenable', async () => {
     const s = await start({ scanPollMs: 1500 });
     const scanId = sim.estate.scans[0]!.id;

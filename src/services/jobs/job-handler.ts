@@ -43,6 +43,8 @@ export interface JobHandler<P = unknown> {
   readonly payload: z.ZodType<P>;
   /** The Tenable scan the job is about, for lookups by scan (GET /api/tenable/scans/:id/status). */
   tenableScanId?(payload: P): string | undefined;
+  /** Errors no retry can fix (bad credentials, an unknown scan): the job fails at once. */
+  permanentFailure?(error: unknown): boolean;
   /** Returns the job's result (stored as JSON). Throw to fail (retried with backoff while attempts remain). */
   run(context: JobContext<P>): Promise<Record<string, unknown> | undefined>;
 }

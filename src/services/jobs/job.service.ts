@@ -668,7 +668,8 @@ export class JobService {
       return;
     } else {
       const message = failure instanceof Error ? failure.message : String(failure);
-      if (job.attempts < job.max_attempts) {
+      const permanent = failure instanceof DomainError || handler?.permanentFailure?.(failure) === true;
+      if (!permanent && job.attempts < job.max_attempts) {
         const delay = this.settings.retryBaseMs * 2 ** (job.attempts - 1);
         const runAfter = this.iso(endMs + delay);
         await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'retrying', run_after: runAfter, error: message, current_operation: `Attempt ${job.attempts} failed; retrying at ${runAfter}`, updated_at: now });
@@ -676,7 +677,7 @@ export class JobService {
         return;
       }
       ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'failed', error: message, finished_at: now, current_operation: `Failed: ${message}`, updated_at: now });
-      await progress.finish('failed', `Failed after ${job.attempts} attempt(s): ${message}`, 'error');
+      await progress.finish('failed', permanent ? `Failed (not retried: retrying cannot fix this): ${message}` : `Failed after ${job.attempts} attempt(s): ${message}`, 'error');
     }
     if (ended) this.track(this.notifier.notify(ended));
   }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { TenableApiError } from '../../../integrations/tenable/client/index.ts';
 import { JobInterruption, type JobHandler, sleepUnlessInterrupted, throwIfInterrupted } from '../job-handler.ts';
-import { runVulnerabilitySync, summarize, type TenableJobDeps } from './tenable-vulnerability-sync.handler.ts';
+import { permanentTenableFailure, runVulnerabilitySync, summarize, type TenableJobDeps } from './tenable-vulnerability-sync.handler.ts';
 
 export const ScanJobPayload = z
   .object({
@@ -31,6 +31,7 @@ export function tenableScanHandler(deps: TenableJobDeps): JobHandler<ScanJobPayl
     type: 'tenable_scan',
     payload: ScanJobPayload,
     tenableScanId: (payload) => String(payload.scan_id),
+    permanentFailure: permanentTenableFailure,
     async run(context) {
       const scanId = context.payload.scan_id;
       const client = deps.client();
