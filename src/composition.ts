@@ -1,13 +1,25 @@
 /** Composition root: config -> logger -> database (migrated) -> services. */
+import type { Transporter } from 'nodemailer';
 import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { currentSchema } from './db/repositories/jobs.repository.ts';
 import { EventBus } from './events/event-bus.ts';
+import type { TenableClient } from './integrations/tenable/client/index.ts';
 import type { Logger } from './logging/logger.ts';
 import { AuthService } from './services/auth.service.ts';
 import { DashboardService } from './services/dashboard.service.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
+import { type JobChannel, localJobChannel, pgJobChannel } from './services/jobs/channel.ts';
+import { type Dispatcher, LocalDispatcher, PgBossDispatcher } from './services/jobs/dispatch.ts';
+import { tenableScanHandler } from './services/jobs/handlers/tenable-scan.handler.ts';
+import { type TenableJobDeps, vulnerabilitySyncHandler } from './services/jobs/handlers/tenable-vulnerability-sync.handler.ts';
+import { importProgressUpdate } from './services/jobs/import-relay.ts';
+import { JobService, type JobServiceSettings } from './services/jobs/job.service.ts';
+import { JobNotifier } from './services/jobs/notifier.ts';
+import { tenableClientFor } from './services/tenable-client-for.ts';
+import { TenableSyncService } from './services/tenable-sync.service.ts';
 
 export interface Application {
   config: Config;
@@ -18,6 +30,9 @@ export interface Application {
   importsQuery: ImportsQueryService;
   dashboard: DashboardService;
   auth: AuthService;
+  jobs: JobService;
+  /** A Tenable client for this deployment (jobs and live scan status). */
+  tenableClient(): TenableClient;
   close(): Promise<void>;
 }
 
@@ -26,6 +41,14 @@ export interface ApplicationOptions {
   pgSchema?: string;
   /** Run file imports in worker threads (the server: its event loop must keep serving). */
   importsInWorker?: boolean;
+  /** Run background jobs in this process (the server does). */
+  jobWorker?: boolean;
+  /** Overrides of the job settings taken from the configuration (tests inject a clock, short delays). */
+  jobSettings?: Partial<JobServiceSettings>;
+  /** Replaces tenableClientFor (tests point it at the simulator with a fast clock). */
+  tenableClient?: () => TenableClient;
+  /** Replaces the SMTP transport built from HEXTRACKR_SMTP_URL (tests use nodemailer's JSON transport). */
+  mailTransport?: Transporter;
 }
 
 export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
@@ -46,6 +69,32 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
+
+  let channel: JobChannel;
+  let dispatcher: Dispatcher;
+  if (database.dialect === 'postgres' && config.databaseUrl) {
+    const schema = options.pgSchema ?? (await currentSchema(database.db));
+    channel = await pgJobChannel(database, config.databaseUrl, schema, events, logger);
+    dispatcher = new PgBossDispatcher(config.databaseUrl, `${schema}_pgboss`.slice(0, 63), logger);
+  } else {
+    channel = localJobChannel(events);
+    dispatcher = new LocalDispatcher(1000);
+  }
+  const notifier = new JobNotifier(logger, { smtpUrl: config.smtpUrl, smtpFrom: config.smtpFrom, ...(options.mailTransport ? { transport: options.mailTransport } : {}) });
+  const jobs = new JobService(database, channel, dispatcher, notifier, logger, {
+    concurrency: config.jobConcurrency,
+    heartbeatMs: config.jobHeartbeatMs,
+    staleMs: config.jobStaleMs,
+    retryBaseMs: config.jobRetryBaseMs,
+    sweepMs: Math.min(1000, config.jobHeartbeatMs),
+    ...options.jobSettings,
+  });
+  const tenableClient = options.tenableClient ?? (() => tenableClientFor({ config, logger }));
+  const tenableJobs: TenableJobDeps = { database, sync: new TenableSyncService(database, imports), client: tenableClient, scanPollMs: config.tenableScanPollMs };
+  jobs.register(vulnerabilitySyncHandler(tenableJobs));
+  jobs.register(tenableScanHandler(tenableJobs));
+  const stopImportRelay = events.subscribe('import.progress', (progress) => jobs.publishProgress(importProgressUpdate(progress)));
+  if (options.jobWorker) await jobs.startWorker();
   return {
     config,
     logger,
@@ -62,6 +111,12 @@ export async function openApplication(config: Config, logger: Logger, options: A
         sessionMaxDays: config.sessionMaxDays,
       },
     }),
-    close: () => database.close(),
+    jobs,
+    tenableClient,
+    async close() {
+      stopImportRelay();
+      await jobs.close();
+      await database.close();
+    },
   };
 }

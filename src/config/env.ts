@@ -46,6 +46,13 @@ const ConfigSchema = z.object({
   scSecretKey: z.string().regex(HEX32, 'must be 32 hexadecimal characters (a Tenable.sc API key)').optional(),
   nessusAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
   nessusSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  jobConcurrency: z.coerce.number().int().min(1).max(32),
+  jobHeartbeatMs: z.coerce.number().int().min(50),
+  jobStaleMs: z.coerce.number().int().min(1000),
+  jobRetryBaseMs: z.coerce.number().int().min(0),
+  tenableScanPollMs: z.coerce.number().int().min(0),
+  smtpUrl: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  smtpFrom: z.string().min(3).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -77,6 +84,13 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   scSecretKey: 'HEXTRACKR_SC_SECRET_KEY',
   nessusAccessKey: 'HEXTRACKR_NESSUS_ACCESS_KEY',
   nessusSecretKey: 'HEXTRACKR_NESSUS_SECRET_KEY',
+  jobConcurrency: 'HEXTRACKR_JOB_CONCURRENCY',
+  jobHeartbeatMs: 'HEXTRACKR_JOB_HEARTBEAT_MS',
+  jobStaleMs: 'HEXTRACKR_JOB_STALE_MS',
+  jobRetryBaseMs: 'HEXTRACKR_JOB_RETRY_BASE_MS',
+  tenableScanPollMs: 'HEXTRACKR_TENABLE_SCAN_POLL_MS',
+  smtpUrl: 'HEXTRACKR_SMTP_URL',
+  smtpFrom: 'HEXTRACKR_SMTP_FROM',
 };
 
 export class ConfigError extends Error {
@@ -132,6 +146,13 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     scSecretKey: pick('scSecretKey') || undefined,
     nessusAccessKey: pick('nessusAccessKey') || undefined,
     nessusSecretKey: pick('nessusSecretKey') || undefined,
+    jobConcurrency: pick('jobConcurrency') ?? 1,
+    jobHeartbeatMs: pick('jobHeartbeatMs') ?? 5000,
+    jobStaleMs: pick('jobStaleMs') ?? 60_000,
+    jobRetryBaseMs: pick('jobRetryBaseMs') ?? 30_000,
+    tenableScanPollMs: pick('tenableScanPollMs') ?? 10_000,
+    smtpUrl: pick('smtpUrl') || undefined,
+    smtpFrom: pick('smtpFrom') || undefined,
   };
   const result = ConfigSchema.safeParse(raw);
   const problems = result.success
@@ -152,7 +173,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   const mask = (value: string | undefined) => (value ? '***' : undefined);
   return {
     ...config,
-    databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@'),
+    databaseUrl: maskUrlPassword(config.databaseUrl),
     tenableAccessKey: mask(config.tenableAccessKey),
     tenableSecretKey: mask(config.tenableSecretKey),
     adminPassword: mask(config.adminPassword),
@@ -160,5 +181,11 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     scSecretKey: mask(config.scSecretKey),
     nessusAccessKey: mask(config.nessusAccessKey),
     nessusSecretKey: mask(config.nessusSecretKey),
+    smtpUrl: maskUrlPassword(config.smtpUrl),
   };
+}
+
+/** A URL with its password replaced by ***, for logs and messages. */
+export function maskUrlPassword(url: string | undefined): string | undefined {
+  return url?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@');
 }

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
+import { type CompiledQuery, type DatabaseConnection, type Driver, Kysely, type KyselyConfig, PostgresDialect, type QueryResult, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 
@@ -51,6 +51,14 @@ export interface DatabaseHandle {
   readonly dialect: DialectName;
   readonly db: Kysely<DatabaseSchema>;
   withWriter<T>(fn: (writer: Writer) => Promise<T>): Promise<T>;
+  /**
+   * For small bookkeeping writes (job status, heartbeats) that must never block the event loop.
+   * SQLite: a connection of its own that does not wait for the write lock (busy_timeout 0): while
+   * this process holds it for a rollover, a write fails at once with SQLITE_BUSY and the caller
+   * retries later (see isBusyError), instead of better-sqlite3 sleeping the whole thread.
+   * PostgreSQL: the shared pool.
+   */
+  readonly bookkeeping: Kysely<DatabaseSchema>;
   close(): Promise<void>;
 }
 
@@ -86,9 +94,18 @@ function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): B
 function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: shared }) });
+  let bookkeeping: Kysely<DatabaseSchema> | undefined;
   return {
     dialect: 'sqlite',
     db,
+    get bookkeeping() {
+      if (!bookkeeping) {
+        const raw = openSqlite(options.sqlitePath, 8, 'writer');
+        raw.pragma('busy_timeout = 0');
+        bookkeeping = new Kysely<DatabaseSchema>({ dialect: new PatientSqliteDialect({ database: raw }) });
+      }
+      return bookkeeping;
+    },
     async withWriter(fn) {
       const raw = openSqlite(options.sqlitePath, Math.min(WRITER_CACHE_MB, options.sqliteCacheMb), 'writer');
       const writerDb = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }), ...slowQueryLog(options) });
@@ -99,9 +116,52 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
       }
     },
     async close() {
+      await bookkeeping?.destroy();
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite whose statements wait for the write lock asynchronously: with busy_timeout 0 a blocked
+ * write fails at once, and it is retried after a timer (the event loop keeps running, so a
+ * rollover this same thread is applying can finish and release the lock).
+ */
+class PatientSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const inner = super.createDriver();
+    const patient = (connection: DatabaseConnection): DatabaseConnection => ({
+      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await connection.executeQuery<R>(query);
+          } catch (error) {
+            if (!isBusyError(error) || attempt >= BUSY_RETRIES) throw error;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 * 2 ** Math.min(attempt, 6))));
+          }
+        }
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    });
+    return {
+      init: () => inner.init(),
+      acquireConnection: async () => patient(await inner.acquireConnection()),
+      beginTransaction: (connection, settings) => inner.beginTransaction(connection, settings),
+      commitTransaction: (connection) => inner.commitTransaction(connection),
+      rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
+      releaseConnection: (connection) => inner.releaseConnection(connection),
+      destroy: () => inner.destroy(),
+    };
+  }
+}
+
+/** About 10 minutes of waiting at 500 ms: longer than any rollover. */
+const BUSY_RETRIES = 1200;
+
+/** SQLite refused a write because another connection holds the write lock (only with busy_timeout 0). */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
@@ -115,6 +175,7 @@ function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
   return {
     dialect: 'postgres',
     db,
+    bookkeeping: db,
     async withWriter(fn) {
       // Kysely over this one client (its release is ours to call), so the writer can also
       // stream COPY on the very connection that holds the staging tables.

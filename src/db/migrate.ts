@@ -2,11 +2,13 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
 import * as auth from './migrations/2026_11_23_1700_auth.ts';
+import * as jobs from './migrations/2026_11_23_1730_jobs.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_core_schema': coreSchema,
   '2026_11_23_1700_auth': auth,
+  '2026_11_23_1730_jobs': jobs,
 };
 
 async function migrator(db: Kysely<any>): Promise<Migrator> {
@@ -50,7 +52,10 @@ function droppedSchemaMeanwhile(result: MigrationResultSet): boolean {
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     const result = await (await migrator(db)).migrateToLatest();
-    if (attempt < 3 && droppedSchemaMeanwhile(result)) continue;
+    if (attempt < 5 && droppedSchemaMeanwhile(result)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
     return check(result);
   }
 }

@@ -243,6 +243,71 @@ export interface AuditLogTable {
   details: Generated<string>;
 }
 
+export type JobStatus = 'queued' | 'waiting' | 'retrying' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** A background job (the spec's ScanJob). JSON columns hold text; the repository parses them. */
+export interface JobTable {
+  id: Generated<number>;
+  job_type: string;
+  status: JobStatus;
+  /** 1 low, 2 normal, 3 high, 4 critical. */
+  priority: number;
+  payload: string;
+  tenable_scan_id: string | null;
+  progress_percentage: Generated<number>;
+  current_phase: Generated<string>;
+  current_operation: Generated<string>;
+  assets_processed: Generated<number>;
+  vulnerabilities_processed: Generated<number>;
+  import_id: number | null;
+  attempts: Generated<number>;
+  max_attempts: number;
+  run_after: string;
+  window_start: string | null;
+  window_end: string | null;
+  cancel_requested: Generated<number>;
+  locked_by: string | null;
+  heartbeat_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  /** Handler state that survives a restart (e.g. a launched scan's uuid). */
+  checkpoint: string | null;
+  result: string | null;
+  notification: string | null;
+  schedule_id: number | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobProgressLogTable {
+  id: Generated<number>;
+  job_id: number;
+  at: string;
+  phase: string;
+  percentage: number;
+  message: string;
+  level: 'info' | 'warn' | 'error';
+}
+
+export interface JobScheduleTable {
+  id: Generated<number>;
+  name: string;
+  job_type: string;
+  cron: string;
+  payload: string;
+  priority: number;
+  window_start: string | null;
+  window_end: string | null;
+  enabled: number;
+  last_run_at: string | null;
+  next_run_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DatabaseSchema {
   plugins: PluginTable;
   plugin_cves: PluginCveTable;
@@ -260,6 +325,9 @@ export interface DatabaseSchema {
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
+  jobs: JobTable;
+  job_progress_log: JobProgressLogTable;
+  job_schedules: JobScheduleTable;
 }
 
 export type ImportRow = Selectable<ImportTable>;
@@ -270,3 +338,7 @@ export type UserRow = Selectable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type JobRow = Selectable<JobTable>;
+export type NewJob = Insertable<JobTable>;
+export type JobProgressLogRow = Selectable<JobProgressLogTable>;
+export type JobScheduleRow = Selectable<JobScheduleTable>;

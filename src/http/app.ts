@@ -15,6 +15,8 @@ import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
 import { tokensRoutes } from './routes/tokens.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
+import { jobsRoutes } from './routes/jobs.routes.ts';
+import { tenableJobsRoutes } from './routes/tenable-jobs.routes.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
 export interface HttpServerOptions {
@@ -66,6 +68,8 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
   await app.register(async (scope) => auditRoutes(scope, hex));
   await app.register(async (scope) => importsRoutes(scope, hex));
   await app.register(async (scope) => dashboardRoutes(scope, hex));
+  await app.register(async (scope) => jobsRoutes(scope, hex));
+  await app.register(async (scope) => tenableJobsRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
   return app;
 }
