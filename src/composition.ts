@@ -7,6 +7,7 @@ import type { Logger } from './logging/logger.ts';
 import { DashboardService } from './services/dashboard.service.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
+import { WorkflowService } from './services/workflow.service.ts';
 
 export interface Application {
   config: Config;
@@ -16,6 +17,7 @@ export interface Application {
   imports: ImportScanService;
   importsQuery: ImportsQueryService;
   dashboard: DashboardService;
+  workflow: WorkflowService;
   close(): Promise<void>;
 }
 
@@ -24,7 +26,11 @@ export interface ApplicationOptions {
   pgSchema?: string;
   /** Run file imports in worker threads (the server: its event loop must keep serving). */
   importsInWorker?: boolean;
+  /** Run the periodic workflow sweep (accepted risks expire) at start and hourly (the server). */
+  periodicSweeps?: boolean;
 }
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
   const database = createDatabase({
@@ -44,6 +50,22 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
+  const workflow = new WorkflowService(database);
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  if (options.periodicSweeps) {
+    const expire = () => {
+      sweeping = workflow
+        .expireAcceptedRisks()
+        .then((expired) => {
+          if (expired > 0) logger.info('workflow', 'accepted risks expired', { expired });
+        })
+        .catch((err: unknown) => logger.error('workflow', 'accepted-risk expiry sweep failed', { error: err instanceof Error ? err.message : String(err) }));
+    };
+    expire();
+    sweep = setInterval(expire, SWEEP_INTERVAL_MS);
+    sweep.unref();
+  }
   return {
     config,
     logger,
@@ -52,6 +74,11 @@ export async function openApplication(config: Config, logger: Logger, options: A
     imports,
     importsQuery: new ImportsQueryService(database),
     dashboard: new DashboardService(database),
-    close: () => database.close(),
+    workflow,
+    close: async () => {
+      clearInterval(sweep);
+      await sweeping;
+      await database.close();
+    },
   };
 }

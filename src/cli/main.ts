@@ -28,7 +28,7 @@ program
     const config = loadConfig(process.env, { host: options.host, port: options.port });
     const logger = createLogger(config.logLevel);
     logger.info('lifecycle', 'starting', { config: redactedConfig(config) });
-    const hex = await openApplication(config, logger, { importsInWorker: true });
+    const hex = await openApplication(config, logger, { importsInWorker: true, periodicSweeps: true });
     const server = await buildHttpServer(hex);
     const address = await server.listen({ host: config.host, port: config.port });
     logger.info('lifecycle', `HexTrackr listening on ${address}`, { dialect: hex.database.dialect });

@@ -11,6 +11,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   import_format_error: 400,
   not_found: 404,
   validation_error: 400,
+  conflict: 409,
+  busy: 503,
 };
 
 export class HttpError extends Error {
