@@ -203,6 +203,16 @@ function toHistoryItem(row: FindingHistoryRow): HistoryItem {
   };
 }
 
+/**
+ * The new updated_at: now, but always later than every previous value, so it serves as a
+ * concurrency token even for two updates within the same millisecond.
+ */
+function nextStamp(now: string, previous: readonly string[]): string {
+  let latest = now;
+  for (const value of previous) if (value >= latest) latest = new Date(Date.parse(value) + 1).toISOString();
+  return latest;
+}
+
 function notFound(id: number): DomainError {
   return new DomainError('not_found', `finding ${id} does not exist`, { id });
 }
@@ -256,9 +266,10 @@ export class WorkflowService {
         if (plan.changes.length === 0 && Object.keys(plan.columns).length === 0) {
           return { id, updated_at: row.updated_at, changes: [], workflow: toView(plan.next, { by: row.last_modified_by, at: row.last_modified_at }) };
         }
-        await writeWorkflowColumns(trx, [id], toColumns(plan), { actor, now });
-        await appendHistory(trx, plan.changes.map((c) => ({ finding_id: id, ...c })), { actor, now, source: 'user' });
-        return { id, updated_at: now, changes: plan.changes, workflow: toView(plan.next, { by: actor, at: now }) };
+        const stamp = nextStamp(now, [row.updated_at]);
+        await writeWorkflowColumns(trx, [id], toColumns(plan), { actor, now: stamp });
+        await appendHistory(trx, plan.changes.map((c) => ({ finding_id: id, ...c })), { actor, now: stamp, source: 'user' });
+        return { id, updated_at: stamp, changes: plan.changes, workflow: toView(plan.next, { by: actor, at: stamp }) };
       }),
     );
   }
@@ -310,8 +321,9 @@ export class WorkflowService {
             for (const change of plan.changes) history.push({ finding_id: id, ...change });
             result.updated += 1;
           }
-          for (const group of groups.values()) await writeWorkflowColumns(trx, group.ids, group.columns, { actor, now });
-          await appendHistory(trx, history, { actor, now, source: 'user' });
+          const stamp = nextStamp(now, [...rows.values()].map((r) => r.updated_at));
+          for (const group of groups.values()) await writeWorkflowColumns(trx, group.ids, group.columns, { actor, now: stamp });
+          await appendHistory(trx, history, { actor, now: stamp, source: 'user' });
           return result;
         },
         { serialWithImports: true },
@@ -394,8 +406,9 @@ export class WorkflowService {
             policy: DEFAULT_SLA_POLICY,
           });
           if (plan.changes.length > 0) {
-            await writeWorkflowColumns(trx, [row.id], toColumns(plan), { actor, now });
-            await appendHistory(trx, plan.changes.map((c) => ({ finding_id: row.id, ...c })), { actor, now, source: 'user' });
+            const stamp = nextStamp(now, [row.updated_at]);
+            await writeWorkflowColumns(trx, [row.id], toColumns(plan), { actor, now: stamp });
+            await appendHistory(trx, plan.changes.map((c) => ({ finding_id: row.id, ...c })), { actor, now: stamp, source: 'user' });
           }
           changes = plan.changes;
         }
