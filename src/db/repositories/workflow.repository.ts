@@ -240,9 +240,9 @@ function plusDays(dialect: DialectName, column: string, days: number): RawBuilde
 function policyDateSql(dialect: DialectName, days: SlaDaysBySeverity, extraDays: number): RawBuilder<string | null> {
   const arms = ([4, 3, 2, 1, 0] as const)
     .filter((level) => days[level] !== null)
-    .map((level) => sql`WHEN ${sql.lit(level)} THEN ${plusDays(dialect, 'first_seen', days[level]! + extraDays)}`);
+    .map((level) => sql`WHEN ${sql.lit(level)} THEN ${plusDays(dialect, 'findings.first_seen', days[level]! + extraDays)}`);
   if (arms.length === 0) return sql<null>`NULL`;
-  return sql<string | null>`CASE severity ${sql.join(arms, sql` `)} ELSE NULL END`;
+  return sql<string | null>`CASE findings.severity ${sql.join(arms, sql` `)} ELSE NULL END`;
 }
 
 /**
@@ -258,12 +258,18 @@ export async function recomputePolicyDueDates(trx: Db, dialect: DialectName, day
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** New findings (no due date source yet) get the policy's due dates. Visits only them (findings_sla_pending). */
+/**
+ * The import's new findings (no due date source yet) get the policy's due dates. SQLite visits
+ * exactly them through findings_sla_pending; PostgreSQL hash-joins the rollover's `incoming`
+ * table, so the update touches no indexed column and stays a heap-only (HOT) update.
+ */
 async function assignPendingPolicyDueDates(trx: Db, dialect: DialectName, days: SlaDaysBySeverity): Promise<number> {
-  const result = await sql`
-    UPDATE findings SET due_date_source = 'sla', due_date = ${policyDateSql(dialect, days, 0)},
-      sla_breach_date = ${policyDateSql(dialect, days, 1)}
-    WHERE due_date_source IS NULL`.execute(trx);
+  const set = sql`due_date_source = 'sla', due_date = ${policyDateSql(dialect, days, 0)}, sla_breach_date = ${policyDateSql(dialect, days, 1)}`;
+  const result =
+    dialect === 'postgres'
+      ? await sql`UPDATE findings SET ${set} FROM incoming i
+                  WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NULL AND findings.due_date_source IS NULL`.execute(trx)
+      : await sql`UPDATE findings SET ${set} WHERE due_date_source IS NULL`.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }
 
