@@ -4,6 +4,9 @@
  * accepted-risk expiry, bulk updates. Service level; the HTTP surface is in workflow-http.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApplication } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { silentLogger } from '../../src/logging/logger.ts';
 import type { ParsedFinding, ParseEvent } from '../../src/importers/importer.ts';
 import { ImportScanService } from '../../src/services/import-scan.service.ts';
 import { WorkflowService } from '../../src/services/workflow.service.ts';
@@ -208,6 +211,18 @@ describe.each(DIALECTS)('workflow rules at import on %s', (dialect) => {
     await importRows([web('CVE-2025-0001'), web('CVE-2025-0002'), web('CVE-2025-0003')], '2025-04-02');
     expect(await finding('web01|CVE-2025-0003')).toMatchObject({ status: 'Assigned', accepted_risk_expires: null });
     expect((await history(atImport)).at(-2)).toMatchObject({ source: 'system', field: 'status', old_value: 'Accepted Risk', new_value: 'Assigned' });
+  });
+
+  it('the server sweep ends expired acceptances when it starts', async () => {
+    await importRows([web('CVE-2025-0001')], '2025-04-01');
+    const id = await idOf('web01|CVE-2025-0001');
+    await workflow.update(id, { status: 'Accepted Risk', accepted_risk_reason: 'until the upgrade', accepted_risk_expires: '2099-01-01' }, 'hal');
+    await tdb.handle.db.updateTable('findings').set({ accepted_risk_expires: '2000-01-01' }).where('id', '=', id).execute();
+    const { sqlitePath, databaseUrl, pgSchema } = tdb.options;
+    const config = loadConfig({}, { port: 0, dataDir: dir, sqlitePath, databaseUrl, logLevel: 'silent' });
+    const app = await openApplication(config, silentLogger(), { periodicSweeps: true, ...(pgSchema ? { pgSchema } : {}) });
+    await app.close();
+    expect(await finding('web01|CVE-2025-0001')).toMatchObject({ status: 'New', accepted_risk_expires: null, last_modified_by: 'system' });
   });
 
   it('bulk update: same rules, one history row per changed field, each finding all or nothing', async () => {
