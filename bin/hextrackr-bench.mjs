@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark; `import-child` is its per-day child process; `jobs` the job benchmark.
+// Benchmarks: `import` runs the import benchmark; `import-child` is its per-day child process; `jobs` the job benchmark;
+// `workflow` measures workflow writes on an existing database.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -16,7 +17,10 @@ if (command === 'import') {
   const code = await runImportCommand([file], { scanDate, format: 'auto', scope: 'all', json: true });
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
   process.exitCode = code;
+} else if (command === 'workflow') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/workflow-bench.ts');
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | jobs --findings N --assets M [--db sqlite|postgres]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N]');
   process.exitCode = 2;
 }

@@ -20,6 +20,7 @@ import { JobService, type JobServiceSettings } from './services/jobs/job.service
 import { JobNotifier } from './services/jobs/notifier.ts';
 import { tenableClientFor } from './services/tenable-client-for.ts';
 import { TenableSyncService } from './services/tenable-sync.service.ts';
+import { WorkflowService } from './services/workflow.service.ts';
 
 export interface Application {
   config: Config;
@@ -33,6 +34,7 @@ export interface Application {
   jobs: JobService;
   /** A Tenable client for this deployment (jobs and live scan status). */
   tenableClient(): TenableClient;
+  workflow: WorkflowService;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,11 @@ export interface ApplicationOptions {
   tenableClient?: () => TenableClient;
   /** Replaces the SMTP transport built from HEXTRACKR_SMTP_URL (tests use nodemailer's JSON transport). */
   mailTransport?: Transporter;
+  /** Run the periodic workflow sweep (accepted risks expire) at start and hourly (the server). */
+  periodicSweeps?: boolean;
 }
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
   const database = createDatabase({
@@ -95,6 +101,22 @@ export async function openApplication(config: Config, logger: Logger, options: A
   jobs.register(tenableScanHandler(tenableJobs));
   const stopImportRelay = events.subscribe('import.progress', (progress) => jobs.publishProgress(importProgressUpdate(progress)));
   if (options.jobWorker) await jobs.startWorker();
+  const workflow = new WorkflowService(database);
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  if (options.periodicSweeps) {
+    const expire = () => {
+      sweeping = workflow
+        .expireAcceptedRisks()
+        .then((expired) => {
+          if (expired > 0) logger.info('workflow', 'accepted risks expired', { expired });
+        })
+        .catch((err: unknown) => logger.error('workflow', 'accepted-risk expiry sweep failed', { error: err instanceof Error ? err.message : String(err) }));
+    };
+    expire();
+    sweep = setInterval(expire, SWEEP_INTERVAL_MS);
+    sweep.unref();
+  }
   return {
     config,
     logger,
@@ -113,7 +135,10 @@ export async function openApplication(config: Config, logger: Logger, options: A
     }),
     jobs,
     tenableClient,
+    workflow,
     async close() {
+      clearInterval(sweep);
+      await sweeping;
       stopImportRelay();
       await jobs.close();
       await database.close();

@@ -3,12 +3,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, Postgre
 import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
 import * as auth from './migrations/2026_11_23_1700_auth.ts';
 import * as jobs from './migrations/2026_11_23_1730_jobs.ts';
+import * as workflow from './migrations/2026_11_23_1720_workflow.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_core_schema': coreSchema,
   '2026_11_23_1700_auth': auth,
   '2026_11_23_1730_jobs': jobs,
+  '2026_11_23_1720_workflow': workflow,
 };
 
 async function migrator(db: Kysely<any>): Promise<Migrator> {

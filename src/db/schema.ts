@@ -133,6 +133,10 @@ export interface FindingTable {
   sla_breach_date: string | null;
   last_modified_by: string | null;
   last_modified_at: string | null;
+  /** Where due_date came from: the SLA policy, a user, or null until the import that created the finding sets it. */
+  due_date_source: 'sla' | 'user' | null;
+  /** The open status an Accepted Risk returns to when its acceptance expires. */
+  status_before_acceptance: string | null;
   correlation_method: string | null;
   correlation_confidence: Generated<number>;
   manual_review_required: Generated<number>;
@@ -308,6 +312,42 @@ export interface JobScheduleTable {
   updated_at: string;
 }
 
+/** Append-only: one row per changed workflow field (triggers refuse UPDATE and DELETE). */
+export interface FindingHistoryTable {
+  id: Generated<number>;
+  finding_id: number;
+  changed_at: string;
+  changed_by: string;
+  source: 'user' | 'import' | 'sync' | 'system';
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+}
+
+export interface SyncConflictTable {
+  id: Generated<number>;
+  finding_id: number;
+  conflict_type: string;
+  sync_action: string;
+  resolution_strategy: string;
+  import_id: number | null;
+  detected_at: string;
+  /** JSON object. */
+  details: Generated<string>;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  resolution_note: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  /** JSON document. */
+  value: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface DatabaseSchema {
   plugins: PluginTable;
   plugin_cves: PluginCveTable;
@@ -328,6 +368,9 @@ export interface DatabaseSchema {
   jobs: JobTable;
   job_progress_log: JobProgressLogTable;
   job_schedules: JobScheduleTable;
+  finding_history: FindingHistoryTable;
+  sync_conflicts: SyncConflictTable;
+  settings: SettingTable;
 }
 
 export type ImportRow = Selectable<ImportTable>;
@@ -342,3 +385,5 @@ export type JobRow = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
 export type JobProgressLogRow = Selectable<JobProgressLogTable>;
 export type JobScheduleRow = Selectable<JobScheduleTable>;
+export type FindingHistoryRow = Selectable<FindingHistoryTable>;
+export type SyncConflictRow = Selectable<SyncConflictTable>;

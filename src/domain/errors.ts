@@ -12,7 +12,10 @@ export type DomainErrorCode =
   | 'invalid_credentials'
   | 'account_locked'
   | 'forbidden'
-  | 'conflict';
+  /** The request contradicts the current state (a concurrent change, an already resolved conflict). */
+  | 'conflict'
+  /** The database stayed locked by another writer for too long; the request may be retried. */
+  | 'busy';
 
 export class DomainError extends Error {
   constructor(

@@ -17,6 +17,7 @@ import { tokensRoutes } from './routes/tokens.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { tenableJobsRoutes } from './routes/tenable-jobs.routes.ts';
+import { workflowRoutes } from './routes/workflow.routes.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
 export interface HttpServerOptions {
@@ -70,6 +71,7 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
   await app.register(async (scope) => dashboardRoutes(scope, hex));
   await app.register(async (scope) => jobsRoutes(scope, hex));
   await app.register(async (scope) => tenableJobsRoutes(scope, hex));
+  await app.register(async (scope) => workflowRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
   return app;
 }

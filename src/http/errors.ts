@@ -16,6 +16,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   account_locked: 423,
   forbidden: 403,
   conflict: 409,
+  busy: 503,
 };
 
 export class HttpError extends Error {
