@@ -75,7 +75,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
       expect(running?.performance_metrics.vulnerabilities_per_second).toBeGreaterThan(0);
 
       const detail = await job(s, id);
-      expect(detail).toMatchObject({ status: 'completed', attempts: 1, progress_percentage: 100, created_by: 'anonymous' });
+      expect(detail).toMatchObject({ status: 'completed', attempts: 1, progress_percentage: 100, created_by: 'test-analyst' });
       expect((detail.result as { sync: { created: number } }).sync.created).toBeGreaterThan(1000);
       expect(detail.progress_log.map((l) => l.phase)).toEqual(expect.arrayContaining(['Connecting to Tenable', 'Processing Vulnerabilities', 'Finalizing', 'Completed']));
       expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(sim));
@@ -102,7 +102,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     const ended = await jobInStatus(s, body.job_id, 'cancelled', 'completed', 'failed');
     expect(ended.status).toBe('cancelled');
     expect(ended.error).toMatch(/cancelled by request during processing vulnerabilities/i);
-    expect(ended.progress_log.some((l) => /cancel requested by anonymous/.test(l.message))).toBe(true);
+    expect(ended.progress_log.some((l) => /cancel requested by test-analyst/.test(l.message))).toBe(true);
     expect(await openKeys(s.hex.database)).toEqual([]);
     const imports = await s.hex.database.db.selectFrom('imports').select(['status']).execute();
     expect(imports.map((i) => i.status)).toEqual(['failed']);

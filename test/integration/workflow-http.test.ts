@@ -49,7 +49,7 @@ describe.each(DIALECTS)('workflow HTTP API on %s', (dialect) => {
       due_date: '2025-01-16',
       due_date_source: 'sla',
       sla_breach_date: '2025-01-17',
-      last_modified_by: 'anonymous',
+      last_modified_by: 'test-analyst',
     });
     expect(typeof res.body.updated_at).toBe('string');
   });
@@ -182,7 +182,7 @@ describe.each(DIALECTS)('workflow HTTP API on %s', (dialect) => {
     expect(again.status).toBe(409);
     expect((await t.api<{ total: number }>('GET', '/api/conflicts?resolved=false', { as: 'viewer' })).body.total).toBe(0);
     const all = await t.api<{ items: ConflictItem[] }>('GET', '/api/conflicts', { as: 'viewer' });
-    expect(all.body.items[0]).toMatchObject({ resolution: 'HexTrackr Wins', resolution_note: 'fixed by config; plugin false alarm', resolved_by: 'anonymous' });
+    expect(all.body.items[0]).toMatchObject({ resolution: 'HexTrackr Wins', resolution_note: 'fixed by config; plugin false alarm', resolved_by: 'test-analyst' });
     expect((await t.api('POST', '/api/conflicts/99999/resolve', { as: 'analyst', body: { resolution: 'Tenable Wins' } })).status).toBe(404);
   });
 
@@ -196,7 +196,7 @@ describe.each(DIALECTS)('workflow HTTP API on %s', (dialect) => {
 
     const put = await t.api<SlaPolicyView & { recomputed: number }>('PUT', '/api/settings/sla', { as: 'admin', body: { Critical: 10, High: 20, Medium: 60, Low: 120, Info: null } });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ policy: { Critical: 10, High: 20 }, updated_by: 'anonymous', recomputed: 4 });
+    expect(put.body).toMatchObject({ policy: { Critical: 10, High: 20 }, updated_by: 'test-admin', recomputed: 4 });
     const high = await t.hex.database.db.selectFrom('findings').select(['due_date', 'sla_breach_date']).where('id', '=', id('app01|CVE-2025-1002')).executeTakeFirstOrThrow();
     expect(high).toEqual({ due_date: '2025-01-21', sla_breach_date: '2025-01-22' });
     expect((await t.api<SlaPolicyView>('GET', '/api/settings/sla', { as: 'viewer' })).body.policy.Medium).toBe(60);
