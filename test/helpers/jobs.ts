@@ -68,9 +68,12 @@ export interface JobSocket {
   close(): void;
 }
 
-/** A WebSocket client of /ws; `subscribe` is sent and acknowledged before this resolves. */
-export async function jobSocket(base: string, subscribe: unknown = { type: 'subscribe', all: true }): Promise<JobSocket> {
-  const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+/** A WebSocket client of /ws, signed in as a viewer; `subscribe` is sent and acknowledged before this resolves. */
+export async function jobSocket(
+  server: { base: string; headersFor(role: 'viewer'): Promise<Record<string, string>> },
+  subscribe: unknown = { type: 'subscribe', all: true },
+): Promise<JobSocket> {
+  const socket = new WebSocket(`${server.base.replace('http', 'ws')}/ws`, { headers: await server.headersFor('viewer') });
   const updates: JobProgressUpdate[] = [];
   const messages: { type: string; data?: unknown }[] = [];
   let acks = 0;

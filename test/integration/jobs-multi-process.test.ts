@@ -34,7 +34,7 @@ describe.runIf(PG_URL)('two server processes on one PostgreSQL schema', () => {
   });
 
   it('runs each job once across the processes and relays progress to clients of a process that ran none', async () => {
-    const ws = await jobSocket(observer.base);
+    const ws = await jobSocket(observer);
     try {
       const ids: number[] = [];
       for (let i = 0; i < 4; i++) {

@@ -57,7 +57,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
 
   it('runs a vulnerability sync to completion and streams its progress over the WebSocket', async () => {
     const s = await start();
-    const ws = await jobSocket(s.base);
+    const ws = await jobSocket(s);
     try {
       const accepted = await s.api<{ job_id: number }>('POST', '/api/tenable/sync', { as: 'analyst', body: { full: true, scan_date: '2026-01-05' } });
       expect(accepted.status).toBe(202);
@@ -254,7 +254,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     expect((await s.api('DELETE', `/api/jobs/schedules/${schedule.body.id}`)).status).toBe(404);
 
     // An empty body asks for an incremental sync.
-    const incremental = await fetch(`${s.base}/api/tenable/sync`, { method: 'POST' });
+    const incremental = await fetch(`${s.base}/api/tenable/sync`, { method: 'POST', headers: await s.headersFor('analyst') });
     expect(incremental.status).toBe(202);
     const { job_id: incrementalId } = (await incremental.json()) as { job_id: number };
     expect((await job(s, incrementalId)).payload).toEqual({});
@@ -308,13 +308,13 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
 describe.each(DIALECTS)('file import progress on the job channel on %s', (dialect) => {
   it('relays an uploaded import as job.progress while import.progress keeps working', async () => {
     const s = await startTestServer(dialect, { app: { importsInWorker: true } });
-    const ws = await jobSocket(s.base);
+    const ws = await jobSocket(s);
     try {
       const dir = tempDir();
       const rows = Array.from({ length: 50 }, (_, i) => ({ hostname: `host${i % 7}`, severity: 'High', pluginId: String(1000 + i) }));
       const form = new FormData();
       form.append('file', new Blob([readFileSync(writeSimpleCsv(dir, 'scan-2026-01-05.csv', rows))]), 'scan-2026-01-05.csv');
-      const upload = await fetch(`${s.base}/api/vulnerabilities/import`, { method: 'POST', body: form });
+      const upload = await fetch(`${s.base}/api/vulnerabilities/import`, { method: 'POST', body: form, headers: await s.headersFor('analyst') });
       expect(upload.status).toBe(202);
       const { importId } = (await upload.json()) as { importId: number };
       const done = await ws.until('the import as a completed job update', (u) => u.import_id === importId && u.status === 'completed');
