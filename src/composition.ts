@@ -4,7 +4,9 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { EventBus } from './events/event-bus.ts';
 import type { Logger } from './logging/logger.ts';
+import { AssetsQueryService } from './services/assets-query.service.ts';
 import { DashboardService } from './services/dashboard.service.ts';
+import { FindingsQueryService } from './services/findings-query.service.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
 
@@ -16,6 +18,8 @@ export interface Application {
   imports: ImportScanService;
   importsQuery: ImportsQueryService;
   dashboard: DashboardService;
+  findingsQuery: FindingsQueryService;
+  assetsQuery: AssetsQueryService;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
+  const findingsQuery = new FindingsQueryService(database);
+  const assetsQuery = new AssetsQueryService(database, findingsQuery);
   return {
     config,
     logger,
@@ -51,7 +57,9 @@ export async function openApplication(config: Config, logger: Logger, options: A
     events,
     imports,
     importsQuery: new ImportsQueryService(database),
-    dashboard: new DashboardService(database),
+    dashboard: new DashboardService(database, assetsQuery),
+    findingsQuery,
+    assetsQuery,
     close: () => database.close(),
   };
 }

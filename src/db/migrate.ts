@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run on Kysely<any> by design: they must not depend on the current schema types */
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
+import * as findingsQuery from './migrations/2026_11_23_1710_findings_query.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_core_schema': coreSchema,
+  '2026_11_23_1710_findings_query': findingsQuery,
 };
 
 async function migrator(db: Kysely<any>): Promise<Migrator> {

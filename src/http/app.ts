@@ -8,7 +8,9 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Application } from '../composition.ts';
 import { needsAccessDeclaration } from './access.ts';
 import { errorBody, handleError } from './errors.ts';
+import { assetsRoutes } from './routes/assets.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
+import { findingsRoutes } from './routes/findings.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
@@ -47,6 +49,8 @@ export async function buildHttpServer(hex: Application): Promise<FastifyInstance
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ status: 'ok', dialect: hex.database.dialect }));
   await app.register(async (scope) => importsRoutes(scope, hex));
   await app.register(async (scope) => dashboardRoutes(scope, hex));
+  await app.register(async (scope) => findingsRoutes(scope, hex));
+  await app.register(async (scope) => assetsRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
   return app;
 }
