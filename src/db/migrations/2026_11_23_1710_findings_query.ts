@@ -48,8 +48,8 @@ async function trigramSchema(db: Kysely<any>): Promise<string | undefined> {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`.execute(db);
     await sql`RELEASE SAVEPOINT trgm`.execute(db);
   } catch {
+    // Refused, or created meanwhile by a concurrent migration (then it is visible now).
     await sql`ROLLBACK TO SAVEPOINT trgm`.execute(db).catch(() => undefined);
-    return undefined;
   }
   return installed();
 }
