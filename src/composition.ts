@@ -7,6 +7,7 @@ import type { Logger } from './logging/logger.ts';
 import { AssetsQueryService } from './services/assets-query.service.ts';
 import { DashboardService } from './services/dashboard.service.ts';
 import { FindingsQueryService } from './services/findings-query.service.ts';
+import { ImportGenerationCache } from './services/import-generation-cache.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
 
@@ -20,6 +21,8 @@ export interface Application {
   dashboard: DashboardService;
   findingsQuery: FindingsQueryService;
   assetsQuery: AssetsQueryService;
+  /** Figures from scanner-owned data, kept until the next import completes (clear() after any other such write). */
+  scannerDataCache: ImportGenerationCache;
   close(): Promise<void>;
 }
 
@@ -48,8 +51,9 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
-  const findingsQuery = new FindingsQueryService(database);
-  const assetsQuery = new AssetsQueryService(database, findingsQuery);
+  const scannerDataCache = new ImportGenerationCache(database);
+  const findingsQuery = new FindingsQueryService(database, scannerDataCache);
+  const assetsQuery = new AssetsQueryService(database, findingsQuery, scannerDataCache);
   return {
     config,
     logger,
@@ -57,9 +61,10 @@ export async function openApplication(config: Config, logger: Logger, options: A
     events,
     imports,
     importsQuery: new ImportsQueryService(database),
-    dashboard: new DashboardService(database, assetsQuery),
+    dashboard: new DashboardService(database, assetsQuery, scannerDataCache),
     findingsQuery,
     assetsQuery,
+    scannerDataCache,
     close: () => database.close(),
   };
 }

@@ -6,6 +6,7 @@ import type { AssetSortKey, FindingSort, HostSortKey } from '../domain/finding-q
 import { todayUtc } from '../domain/finding-query.ts';
 import { SEVERITY_NAMES } from '../shared/severity.ts';
 import { type FindingPage, type FindingsQueryService, jsonArray } from './findings-query.service.ts';
+import type { ImportGenerationCache } from './import-generation-cache.ts';
 
 /** Open findings of an asset per severity (keys are lower-case severity names), their total and VPR sum. */
 export interface OpenCounts {
@@ -78,6 +79,7 @@ export class AssetsQueryService {
   constructor(
     private readonly database: DatabaseHandle,
     private readonly findings: FindingsQueryService,
+    private readonly cache?: ImportGenerationCache,
   ) {}
 
   private async openCounts(assetIds: number[]): Promise<Map<number, OpenCounts>> {
@@ -108,7 +110,13 @@ export class AssetsQueryService {
     return { ...toAssetItem(row, counts.get(id) ?? emptyCounts()), findings };
   }
 
+  /** Aggregates every open finding (scanner-owned fields only), so it is kept until the next import. */
   async hostsSummary(request: { sortBy: HostSortKey; limit: number; offset: number }): Promise<{ items: HostSummaryItem[]; total: number }> {
+    const compute = () => this.computeHostsSummary(request);
+    return this.cache ? this.cache.get(`hosts.summary:${request.sortBy}:${request.limit}:${request.offset}`, compute) : compute();
+  }
+
+  private async computeHostsSummary(request: { sortBy: HostSortKey; limit: number; offset: number }): Promise<{ items: HostSummaryItem[]; total: number }> {
     const { rows, total } = await hostSummaries(this.database.db, request);
     return {
       items: rows.map((r) => ({

@@ -17,6 +17,7 @@ import type { DailyTotalsRow } from '../db/schema.ts';
 import { CLOSED_STATUSES, todayUtc, WORKFLOW_STATUSES } from '../domain/finding-query.ts';
 import { SEVERITY_NAMES, severityName, type SeverityLevel, type SeverityName } from '../shared/severity.ts';
 import type { AssetsQueryService, HostSummaryItem } from './assets-query.service.ts';
+import type { ImportGenerationCache } from './import-generation-cache.ts';
 
 export interface SeverityFigure {
   count: number;
@@ -103,7 +104,13 @@ export class DashboardService {
   constructor(
     private readonly database: DatabaseHandle,
     private readonly assets?: AssetsQueryService,
+    private readonly cache?: ImportGenerationCache,
   ) {}
+
+  /** Top lists read scanner-owned fields only: kept until the next import. */
+  private cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    return this.cache ? this.cache.get(key, compute) : compute();
+  }
 
   async vulnerabilitySummary(): Promise<VulnerabilityDashboardSummary> {
     const [figures, mostRecent] = await Promise.all([currentFigures(this.database.db), latestScanDate(this.database.db)]);
@@ -128,11 +135,11 @@ export class DashboardService {
   }
 
   async topCves(limit: number) {
-    return (await topCves(this.database.db, limit)).map((r) => ({ ...r, max_severity: severityName(r.max_severity as SeverityLevel) }));
+    return (await this.cached(`top.cves:${limit}`, () => topCves(this.database.db, limit))).map((r) => ({ ...r, max_severity: severityName(r.max_severity as SeverityLevel) }));
   }
 
   async topPlugins(limit: number) {
-    return (await topPlugins(this.database.db, limit)).map((r) => ({ ...r, max_severity: severityName(r.max_severity as SeverityLevel) }));
+    return (await this.cached(`top.plugins:${limit}`, () => topPlugins(this.database.db, limit))).map((r) => ({ ...r, max_severity: severityName(r.max_severity as SeverityLevel) }));
   }
 
   /** Open overdue and within-SLA findings per severity, by their due dates (set by users or the SLA policy). */

@@ -19,6 +19,7 @@ import {
 import { DomainError } from '../domain/errors.ts';
 import { decodeCursor, encodeCursor, type FindingFilter, type FindingSort } from '../domain/finding-query.ts';
 import { severityName, type SeverityLevel, type SeverityName } from '../shared/severity.ts';
+import type { ImportGenerationCache } from './import-generation-cache.ts';
 
 export interface FindingItem {
   id: number;
@@ -182,8 +183,29 @@ export function toFindingItem(row: FindingListRow): FindingItem {
 
 export const EXPORT_BATCH = 1000;
 
+/** The filter involves only scanner-owned fields, so its total changes only when an import completes. */
+function scannerOnly(filter: FindingFilter): boolean {
+  return (
+    filter.status === undefined &&
+    filter.assignee === undefined &&
+    filter.overdue === undefined &&
+    filter.correlationConfidenceMin === undefined &&
+    filter.manualReviewRequired === undefined
+  );
+}
+
 export class FindingsQueryService {
-  constructor(private readonly database: DatabaseHandle) {}
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly cache?: ImportGenerationCache,
+  ) {}
+
+  /** Counting is most of a page's cost at 1M findings; totals of scanner-only filters are kept until the next import. */
+  private total(filter: FindingFilter): Promise<number> {
+    if (!this.cache || !scannerOnly(filter)) return countFindings(this.database.db, filter);
+    const { today: _today, ...key } = filter;
+    return this.cache.get(`findings.total:${JSON.stringify(key)}`, () => countFindings(this.database.db, filter));
+  }
 
   async search(search: FindingSearch): Promise<FindingPage> {
     const after = search.cursor ? decodeCursor(search.cursor, search.sort) : undefined;
@@ -193,7 +215,7 @@ export class FindingsQueryService {
     const db = this.database.db;
     const [page, total] = await Promise.all([
       findingPageIds(db, { filter: search.filter, sort: search.sort, limit: search.limit + 1, offset: search.offset, after }),
-      countFindings(db, search.filter),
+      this.total(search.filter),
     ]);
     const more = page.length > search.limit;
     const shown = more ? page.slice(0, search.limit) : page;

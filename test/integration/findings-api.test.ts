@@ -388,3 +388,30 @@ describe.each(DIALECTS)('findings API on %s', (dialect) => {
     expect(garbage.status).toBe(400);
   });
 });
+
+describe.each(DIALECTS)('findings totals kept between imports on %s', (dialect) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+  });
+  afterAll(async () => t?.close());
+
+  it('recomputes totals and top lists once an import completes; workflow filters are never stale', async () => {
+    const dir = tempDir();
+    const rowsOf = (hosts: number) => Array.from({ length: hosts * 3 }, (_, i) => row(i % hosts, i % 3));
+    await t.hex.imports.importFile({ filePath: writeSimpleCsv(dir, 'a.csv', rowsOf(10)), scanDate: '2025-05-01' });
+    const first = await t.api<Page>('GET', '/api/vulnerabilities?severity=0,1,2,3,4&limit=1', { as: 'viewer' });
+    const hosts = await t.api<{ total: number }>('GET', '/api/hosts/summary', { as: 'viewer' });
+    expect([first.body.total, hosts.body.total]).toEqual([30, 10]);
+
+    await t.hex.imports.importFile({ filePath: writeSimpleCsv(dir, 'b.csv', rowsOf(4)), scanDate: '2025-05-02' });
+    const second = await t.api<Page>('GET', '/api/vulnerabilities?severity=0,1,2,3,4&limit=1', { as: 'viewer' });
+    const hostsAfter = await t.api<{ total: number }>('GET', '/api/hosts/summary', { as: 'viewer' });
+    expect([second.body.total, hostsAfter.body.total]).toEqual([12, 4]);
+
+    const assigned = () => t.api<Page>('GET', '/api/vulnerabilities?status=assigned&limit=1', { as: 'viewer' });
+    expect((await assigned()).body.total).toBe(0);
+    await sql`UPDATE findings SET status = 'Assigned' WHERE lifecycle = 'active'`.execute(t.hex.database.db);
+    expect((await assigned()).body.total).toBe(12);
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * npm run bench:api -- --rows 1000000 [--keep] [--duration 10]
+ *
+ * Seeds current findings through the real import path (the bench generator's Tenable VM CSV,
+ * days 1 and 2, imported by the CLI's import code in a child process), starts the real HTTP
+ * server in another child process, and measures with autocannon: p50/p95 of a list page with
+ * filter + sort + total, of the dashboard summary + 365-day trend, of a single PATCH, and
+ * requests/s at 50 connections on the list. The seeded database is cached in .bench/ and
+ * reused with --keep.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import BetterSqlite3 from 'better-sqlite3';
+import { generateDay } from './generate-tenable-csv.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    dir: { type: 'string', default: '.bench' },
+    keep: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    port: { type: 'string', default: '8791' },
+  },
+  allowPositionals: true,
+});
+
+const rows = Number(values.rows);
+if (!Number.isInteger(rows) || rows < 1000) throw new Error('--rows must be an integer >= 1000');
+const duration = Number(values.duration);
+const root = path.resolve(import.meta.dirname, '../..');
+const dir = path.resolve(values.dir);
+mkdirSync(dir, { recursive: true });
+const sqlitePath = path.join(dir, `api-bench-${rows}.db`);
+const seededMarker = `${sqlitePath}.seeded`;
+const base = `http://127.0.0.1:${values.port}`;
+const DAYS: Record<1 | 2, string> = { 1: '2025-06-01', 2: '2025-06-02' };
+
+/** Every request the benchmark sends carries these headers (authentication mints a token here once it lands). */
+function benchAuthHeaders(): Record<string, string> {
+  return {};
+}
+
+async function ensureCsv(day: 1 | 2): Promise<string> {
+  const file = path.join(dir, `tenable-vm-${rows}-day${day}.csv`);
+  const marker = `${file}.rows`;
+  if (existsSync(file) && existsSync(marker)) return file;
+  const written = await generateDay(file, rows, day, DAYS[day]);
+  writeFileSync(marker, `${written}\n`);
+  console.log(`generated ${path.basename(file)} (${written} rows)`);
+  return file;
+}
+
+function importInChild(file: string, scanDate: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/hextrackr-bench.mjs'), 'import-child', file, scanDate], {
+      env: { ...process.env, HEXTRACKR_SQLITE_PATH: sqlitePath, HEXTRACKR_DATA_DIR: dir, HEXTRACKR_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`import of ${file} exited with ${code}: ${out}`))));
+  });
+}
+
+/**
+ * Analysts' work on top of the imported estate (a share of findings assigned, in progress, with
+ * due dates), and 363 earlier days of daily totals so the trend spans a year. The findings
+ * themselves come only from the imports.
+ */
+function addWorkflowAndHistory(): void {
+  const db = new BetterSqlite3(sqlitePath);
+  db.exec(`UPDATE findings SET
+      status = CASE WHEN id % 10 = 0 THEN 'Assigned' WHEN id % 10 = 1 THEN 'In Progress' WHEN id % 50 = 2 THEN 'False Positive' ELSE status END,
+      assigned_to = CASE WHEN id % 10 IN (0, 1) THEN 'analyst-' || (id % 7) ELSE assigned_to END,
+      due_date = CASE WHEN id % 4 = 0 THEN date('2025-06-01', '+' || (id % 120) || ' days') ELSE due_date END`);
+  const insert = db.prepare(`INSERT OR IGNORE INTO daily_totals
+      SELECT date(?, '-' || ? || ' days'), total_count, critical_count, high_count, medium_count, low_count, info_count,
+        total_vpr, critical_vpr, high_vpr, medium_vpr, low_vpr, info_vpr, new_count, resolved_count, reopened_count, updated_at
+      FROM daily_totals WHERE scan_date = ?`);
+  db.transaction(() => {
+    for (let back = 1; back <= 363; back++) insert.run(DAYS[1], back, DAYS[1]);
+  })();
+  db.close();
+}
+
+async function seed(): Promise<void> {
+  if (values.keep && existsSync(sqlitePath) && existsSync(seededMarker)) {
+    console.log(`reusing ${path.relative(process.cwd(), sqlitePath)} (--keep)`);
+    return;
+  }
+  for (const suffix of ['', '-wal', '-shm', '.seeded']) rmSync(sqlitePath + suffix, { force: true });
+  for (const day of [1, 2] as const) {
+    const file = await ensureCsv(day);
+    const started = performance.now();
+    await importInChild(file, DAYS[day]);
+    console.log(`imported day ${day} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  addWorkflowAndHistory();
+  writeFileSync(seededMarker, new Date().toISOString());
+}
+
+async function startServer(): Promise<ChildProcess> {
+  const server = spawn(process.execPath, [path.join(root, 'bin/hextrackr.mjs'), 'serve', '--port', values.port], {
+    env: { ...process.env, HEXTRACKR_SQLITE_PATH: sqlitePath, HEXTRACKR_DATA_DIR: dir, HEXTRACKR_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // The first start on a fresh database builds the query indexes (migrations), which takes a while at 1M rows.
+  for (let i = 0; i < 1200; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  server.kill();
+  throw new Error('the server did not start');
+}
+
+interface Latency {
+  p50: number;
+  p95: number;
+  requests: number;
+  non2xx: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+}
+
+/**
+ * One connection, requests back to back, each request's time taken from autocannon's response
+ * event; `group` consecutive responses make one sample (e.g. summary + trend = one dashboard load).
+ */
+async function latency(requests: autocannon.Request[], options: { group?: number; body?: string } = {}): Promise<Latency> {
+  const group = options.group ?? 1;
+  const samples: number[] = [];
+  let pending = 0;
+  let count = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: 1,
+        duration,
+        headers: { ...benchAuthHeaders(), ...(options.body ? { 'content-type': 'application/json' } : {}) },
+        requests,
+      },
+      (err: unknown, done: autocannon.Result) => (err ? reject(err) : resolve(done)),
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+      pending += responseTime;
+      count += 1;
+      if (count % group === 0) {
+        samples.push(pending);
+        pending = 0;
+      }
+    });
+  });
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), requests: result.requests.total, non2xx: result.non2xx };
+}
+
+async function throughput(pathAndQuery: string, connections: number): Promise<{ rps: number; p50: number; p97_5: number; non2xx: number }> {
+  const result = await autocannon({ url: `${base}${pathAndQuery}`, connections, duration, headers: benchAuthHeaders() });
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p97_5: result.latency.p97_5, non2xx: result.non2xx };
+}
+
+function estate(idCount: number): { active: number; ids: number[] } {
+  const db = new BetterSqlite3(sqlitePath, { readonly: true });
+  const active = (db.prepare(`SELECT count(*) AS n FROM findings WHERE lifecycle = 'active'`).get() as { n: number }).n;
+  const ids = db.prepare(`SELECT id FROM findings WHERE lifecycle = 'active' ORDER BY id LIMIT ?`).all(idCount) as { id: number }[];
+  db.close();
+  return { active, ids: ids.map((r) => r.id) };
+}
+
+const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '-');
+
+await seed();
+const { active: findings, ids } = estate(100_000);
+const loadBefore = loadavg()[0]!;
+const server = await startServer();
+try {
+  const trendFrom = '2024-06-03';
+  const LIST = '/api/vulnerabilities?severity=critical&sort_by=vpr_score&sort_order=desc&limit=50';
+  const scenarios: [string, autocannon.Request[], number, string][] = [
+    ['list: severity=critical, sort vpr_score desc, limit 50, total', [{ path: LIST }], 1, '50'],
+    ['list: status=Assigned,In Progress, sort due_date asc, total', [{ path: '/api/vulnerabilities?status=Assigned&status=In%20Progress&sort_by=due_date&sort_order=asc&limit=50' }], 1, '-'],
+    ['list: default (all active, severity desc), total', [{ path: '/api/vulnerabilities?limit=50' }], 1, '-'],
+    ['list: q=host-123 (host prefix / CVE / plugin name)', [{ path: '/api/vulnerabilities?q=host-123&limit=50' }], 1, '-'],
+    ['dashboard: summary + 365-day trend', [{ path: '/api/dashboard/summary' }, { path: `/api/dashboard/trends?from=${trendFrom}&to=${DAYS[2]}` }], 2, '20'],
+    ['dashboard: vulnerability-summary (spec view)', [{ path: '/api/dashboard/vulnerability-summary' }], 1, '500 (spec)'],
+  ];
+  // Warm the caches once per path, as a running server would be.
+  for (const [, requests] of scenarios) for (const r of requests) await fetch(`${base}${r.path}`, { headers: benchAuthHeaders() });
+
+  const results: [string, Latency, string][] = [];
+  for (const [name, requests, group, target] of scenarios) results.push([name, await latency(requests, { group }), target]);
+
+  const probe = await fetch(`${base}/api/vulnerabilities/${ids[0]}`, {
+    method: 'PATCH',
+    headers: { ...benchAuthHeaders(), 'content-type': 'application/json' },
+    body: JSON.stringify({ assigned_to: 'bench' }),
+  });
+  let patch: Latency | undefined;
+  if (probe.status !== 404) {
+    let next = 0;
+    patch = await latency([
+      {
+        method: 'PATCH',
+        body: JSON.stringify({ assigned_to: 'bench' }),
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, path: `/api/vulnerabilities/${ids[next++ % ids.length]}` }),
+      },
+    ]);
+  }
+  const rps = await throughput(LIST, 50);
+  const loadAfter = loadavg()[0]!;
+
+  console.log(`\nbench:api  active findings=${findings}  node=${process.version}  duration=${duration}s per scenario`);
+  console.log(`load average (1 min) before ${loadBefore.toFixed(1)}, after ${loadAfter.toFixed(1)} on ${cpus().length} cores (other processes share the CPU)`);
+  console.log('scenario                                                   |  p50 ms |  p95 ms | requests | target p95 ms');
+  for (const [name, r, target] of results) {
+    console.log(`${name.padEnd(58)} | ${fmt(r.p50).padStart(7)} | ${fmt(r.p95).padStart(7)} | ${String(r.requests).padStart(8)} | ${target}${r.non2xx ? `  (${r.non2xx} non-2xx!)` : ''}`);
+  }
+  if (patch) {
+    console.log(`${'PATCH /api/vulnerabilities/:id {"assigned_to":"bench"}'.padEnd(58)} | ${fmt(patch.p50).padStart(7)} | ${fmt(patch.p95).padStart(7)} | ${String(patch.requests).padStart(8)} | 5${patch.non2xx ? `  (${patch.non2xx} non-2xx!)` : ''}`);
+  } else {
+    console.log('PATCH route not available');
+  }
+  console.log(`list at 50 connections: ${rps.rps} requests/s (latency p50 ${rps.p50} ms, p97.5 ${rps.p97_5} ms${rps.non2xx ? `, ${rps.non2xx} non-2xx!` : ''})`);
+} finally {
+  server.kill('SIGTERM');
+}
+if (!values.keep) for (const suffix of ['', '-wal', '-shm', '.seeded']) rmSync(sqlitePath + suffix, { force: true });
