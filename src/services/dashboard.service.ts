@@ -5,13 +5,14 @@
  */
 import type { DatabaseHandle } from '../db/database.ts';
 import {
-  currentFigures,
+  activeCountsBySeverity,
   latestDailyTotals,
   latestScanDate,
   listDailyTotals,
   slaFigures,
   topCves,
   topPlugins,
+  workflowFigures,
 } from '../db/repositories/totals.repository.ts';
 import type { DailyTotalsRow } from '../db/schema.ts';
 import { CLOSED_STATUSES, todayUtc, WORKFLOW_STATUSES } from '../domain/finding-query.ts';
@@ -113,14 +114,17 @@ export class DashboardService {
   }
 
   async vulnerabilitySummary(): Promise<VulnerabilityDashboardSummary> {
-    const [figures, mostRecent] = await Promise.all([currentFigures(this.database.db), latestScanDate(this.database.db)]);
+    // Severity counts read scanner-owned data only (kept until the next import); workflow figures are always live.
+    const bySeverity = await this.cached('active.by-severity', () => activeCountsBySeverity(this.database.db));
+    const total = Object.values(bySeverity).reduce((sum, n) => sum + n, 0);
+    const [figures, mostRecent] = await Promise.all([workflowFigures(this.database.db, total), latestScanDate(this.database.db)]);
     const summary = {
-      total_vulnerabilities: figures.total,
-      critical_count: figures.bySeverity[4] ?? 0,
-      high_count: figures.bySeverity[3] ?? 0,
-      medium_count: figures.bySeverity[2] ?? 0,
-      low_count: figures.bySeverity[1] ?? 0,
-      info_count: figures.bySeverity[0] ?? 0,
+      total_vulnerabilities: total,
+      critical_count: bySeverity[4] ?? 0,
+      high_count: bySeverity[3] ?? 0,
+      medium_count: bySeverity[2] ?? 0,
+      low_count: bySeverity[1] ?? 0,
+      info_count: bySeverity[0] ?? 0,
     } as Record<string, unknown>;
     for (const status of WORKFLOW_STATUSES) summary[statusKey(status)] = figures.byStatus[status] ?? 0;
     summary.avg_correlation_confidence = figures.avgCorrelationConfidence === null ? null : round(figures.avgCorrelationConfidence);

@@ -24,6 +24,10 @@ const INDEXES: readonly [name: string, definition: string][] = [
   ['findings_q_cve', 'findings (cve, lifecycle)'],
   ['findings_q_assignee', 'findings (assigned_to, lifecycle) WHERE assigned_to IS NOT NULL'],
   ['findings_q_review', 'findings (lifecycle, id) WHERE manual_review_required = 1'],
+  // The dashboard summary counts statuses and averages confidence over the exceptions only
+  // (most findings are New and fully correlated), deriving the rest from the total.
+  ['findings_q_triaged', "findings (lifecycle, status) WHERE status <> 'New'"],
+  ['findings_q_low_confidence', 'findings (lifecycle, correlation_confidence) WHERE correlation_confidence < 100'],
 ];
 
 /** SQLite's (lifecycle, severity) index already ends in the rowid (= id); PostgreSQL's does not. */

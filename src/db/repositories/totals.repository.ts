@@ -16,39 +16,41 @@ export async function latestDailyTotals(db: Db): Promise<DailyTotalsRow[]> {
   return db.selectFrom('daily_totals').selectAll().orderBy('scan_date', 'desc').limit(2).execute();
 }
 
-/** The spec's vulnerability_dashboard_summary over the current (active) findings. */
-export interface CurrentFigures {
-  total: number;
-  bySeverity: Record<number, number>;
-  byStatus: Record<string, number>;
-  avgCorrelationConfidence: number | null;
-  manualReviewCount: number;
+/** Active findings per severity (index-only). */
+export async function activeCountsBySeverity(db: Db): Promise<Record<number, number>> {
+  const rows = await sql<{ severity: number; n: number | string }>`
+    SELECT severity, count(*) AS n FROM findings WHERE lifecycle = 'active' GROUP BY severity`.execute(db);
+  return Object.fromEntries(rows.rows.map((r) => [Number(r.severity), Number(r.n)]));
 }
 
-export async function currentFigures(db: Db): Promise<CurrentFigures> {
-  const severities = await sql<{ severity: number; n: number | string }>`
-    SELECT severity, count(*) AS n FROM findings WHERE lifecycle = 'active' GROUP BY severity`.execute(db);
+/**
+ * Workflow and correlation figures of the active findings, read from partial indexes over the
+ * exceptions only: statuses other than New, confidence below 100, manual review flagged.
+ * New and the confidence average follow from `activeTotal`.
+ */
+export async function workflowFigures(
+  db: Db,
+  activeTotal: number,
+): Promise<{ byStatus: Record<string, number>; avgCorrelationConfidence: number | null; manualReviewCount: number }> {
   const statuses = await sql<{ status: string; n: number | string }>`
-    SELECT status, count(*) AS n FROM findings WHERE lifecycle = 'active' GROUP BY status`.execute(db);
-  const correlation = await sql<{ avg_confidence: number | string | null; review: number | string | null }>`
-    SELECT avg(correlation_confidence) AS avg_confidence,
-      (SELECT count(*) FROM findings WHERE lifecycle = 'active' AND manual_review_required = 1) AS review
-    FROM findings WHERE lifecycle = 'active'`.execute(db);
-  const bySeverity: Record<number, number> = {};
-  let total = 0;
-  for (const row of severities.rows) {
-    bySeverity[Number(row.severity)] = Number(row.n);
-    total += Number(row.n);
-  }
+    SELECT status, count(*) AS n FROM findings WHERE lifecycle = 'active' AND status <> 'New' GROUP BY status`.execute(db);
+  const confidence = await sql<{ n: number | string; shortfall: number | string | null }>`
+    SELECT count(*) AS n, sum(100 - correlation_confidence) AS shortfall FROM findings
+    WHERE lifecycle = 'active' AND correlation_confidence < 100`.execute(db);
+  const review = await sql<{ n: number | string }>`
+    SELECT count(*) AS n FROM findings WHERE lifecycle = 'active' AND manual_review_required = 1`.execute(db);
   const byStatus: Record<string, number> = {};
-  for (const row of statuses.rows) byStatus[row.status] = Number(row.n);
-  const c = correlation.rows[0];
+  let triaged = 0;
+  for (const row of statuses.rows) {
+    byStatus[row.status] = Number(row.n);
+    triaged += Number(row.n);
+  }
+  byStatus.New = activeTotal - triaged;
+  const shortfall = Number(confidence.rows[0]?.shortfall ?? 0);
   return {
-    total,
-    bySeverity,
     byStatus,
-    avgCorrelationConfidence: c?.avg_confidence === null || c?.avg_confidence === undefined ? null : Number(c.avg_confidence),
-    manualReviewCount: Number(c?.review ?? 0),
+    avgCorrelationConfidence: activeTotal === 0 ? null : 100 - shortfall / activeTotal,
+    manualReviewCount: Number(review.rows[0]?.n ?? 0),
   };
 }
 
