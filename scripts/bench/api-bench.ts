@@ -9,7 +9,7 @@
  * reused with --keep.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -178,6 +178,28 @@ function estate(idCount: number): { active: number; ids: number[] } {
   return { active, ids: ids.map((r) => r.id) };
 }
 
+function rssMb(pid: number | undefined): number {
+  const status = pid ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** Streams the whole CSV export, sampling the server's resident memory as it goes. */
+async function exportAll(pid: number | undefined): Promise<{ seconds: number; megabytes: number; lines: number; rssBefore: number; rssPeak: number }> {
+  const rssBefore = rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 200);
+  const started = performance.now();
+  const response = await fetch(`${base}/api/vulnerabilities/export?format=csv`, { headers: benchAuthHeaders() });
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines++;
+  }
+  clearInterval(sampler);
+  return { seconds: (performance.now() - started) / 1000, megabytes: Math.round(bytes / 1e6), lines, rssBefore, rssPeak };
+}
+
 const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '-');
 
 await seed();
@@ -220,6 +242,7 @@ try {
   }
   const rps = await throughput(LIST, 50);
   const loadAfter = loadavg()[0]!;
+  const exported = await exportAll(server.pid);
 
   console.log(`\nbench:api  active findings=${findings}  node=${process.version}  duration=${duration}s per scenario`);
   console.log(`load average (1 min) before ${loadBefore.toFixed(1)}, after ${loadAfter.toFixed(1)} on ${cpus().length} cores (other processes share the CPU)`);
@@ -232,6 +255,9 @@ try {
   } else {
     console.log('PATCH route not available');
   }
+  console.log(
+    `export CSV of every active finding: ${exported.lines - 1} rows, ${exported.megabytes} MB in ${exported.seconds.toFixed(1)} s; server RSS ${exported.rssBefore} MB before, ${exported.rssPeak} MB peak`,
+  );
   console.log(`list at 50 connections: ${rps.rps} requests/s (latency p50 ${rps.p50} ms, p97.5 ${rps.p97_5} ms${rps.non2xx ? `, ${rps.non2xx} non-2xx!` : ''})`);
 } finally {
   server.kill('SIGTERM');

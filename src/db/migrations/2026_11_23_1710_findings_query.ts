@@ -65,7 +65,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   if (pg) {
     const schema = await trigramSchema(db);
-    if (schema) await sql.raw(`CREATE INDEX plugins_q_name_trgm ON plugins USING gin (plugin_name "${schema}".gin_trgm_ops)`).execute(db);
+    if (schema) await sql.raw(`CREATE INDEX plugins_q_name_trgm ON plugins USING gin ((lower(plugin_name)) "${schema}".gin_trgm_ops)`).execute(db);
   }
 }
 
