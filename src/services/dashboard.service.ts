@@ -164,11 +164,16 @@ export class DashboardService {
     return { today, bySeverity, total: figure(sum('open'), sum('overdue'), sum('within_sla'), sum('no_due_date')) };
   }
 
+  /** Daily totals change only when an import completes: kept until then. */
   async trends(range: { from?: string | undefined; to?: string | undefined }): Promise<DayTotals[]> {
-    return (await listDailyTotals(this.database.db, range)).map(toDay);
+    return this.cached(`trends:${range.from ?? ''}:${range.to ?? ''}`, async () => (await listDailyTotals(this.database.db, range)).map(toDay));
   }
 
   async summary(): Promise<DashboardSummary> {
+    return this.cached('summary', () => this.computeSummary());
+  }
+
+  private async computeSummary(): Promise<DashboardSummary> {
     const [latestRow, previousRow] = await latestDailyTotals(this.database.db);
     const latest = latestRow ? toDay(latestRow) : null;
     const previous = previousRow ? toDay(previousRow) : null;

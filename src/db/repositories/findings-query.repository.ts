@@ -118,20 +118,26 @@ function conditions(filter: FindingFilter): { where: RawBuilder<unknown>; needsS
     const overdue = sql`(f.lifecycle = 'active' AND COALESCE(f.due_date, '9999-12-31') < ${filter.today} AND f.status NOT IN (${closed}))`;
     parts.push(filter.overdue ? overdue : sql`NOT ${overdue}`);
   }
-  if (searching) parts.push(textSearch(filter.q!.trim()));
+  if (searching) parts.push(textSearch(filter.q!.trim(), filter.lifecycle));
   return { where: parts.length ? sql.join(parts, sql` AND `) : sql`1 = 1`, needsSightings };
 }
 
 /**
- * Free text: a host name prefix (on the normalised key, so through the unique-key index), a CVE
- * prefix, or a substring of the plugin name (the plugins table is small; trigram-indexed on PostgreSQL).
+ * Free text: a host name prefix (on the normalised key: the (lifecycle, host_key) index, or the
+ * unique-key index, which starts with it, for every lifecycle), a CVE prefix, or a substring of
+ * the plugin name (the plugins table is small; trigram-indexed on PostgreSQL). Each branch is
+ * an index-only range; the page then reads only the matches.
  */
-function textSearch(text: string): RawBuilder<unknown> {
+function textSearch(text: string, lifecycle: FindingFilter['lifecycle']): RawBuilder<unknown> {
   const host = normalizeHost(text).replace(/\|/g, '');
   const cve = text.toUpperCase();
   const pluginPattern = `%${escapeLike(text.toLowerCase())}%`;
+  const hosts =
+    lifecycle === 'all'
+      ? sql`SELECT t.id FROM findings t WHERE t.unique_key >= ${host} AND t.unique_key < ${host + MAX_CHAR}`
+      : sql`SELECT t.id FROM findings t WHERE t.lifecycle = ${lifecycle} AND t.host_key >= ${host} AND t.host_key < ${host + MAX_CHAR}`;
   return sql`f.id IN (
-    SELECT t.id FROM findings t WHERE t.unique_key >= ${host} AND t.unique_key < ${host + MAX_CHAR} AND t.host_key >= ${host} AND t.host_key < ${host + MAX_CHAR}
+    ${hosts}
     UNION ALL SELECT t.id FROM findings t WHERE t.cve >= ${cve} AND t.cve < ${cve + MAX_CHAR}
     UNION ALL SELECT t.id FROM findings t WHERE t.plugin_id IN (SELECT p.plugin_id FROM plugins p WHERE lower(p.plugin_name) LIKE ${pluginPattern} ESCAPE '\\'))`;
 }
