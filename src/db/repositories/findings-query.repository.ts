@@ -89,13 +89,19 @@ const LIST_COLUMNS = sql`f.id, f.asset_id, f.host_key, f.hostname, f.ip_address,
   f.remediation_notes, f.custom_tags, f.sla_breach_date, f.last_modified_by, f.last_modified_at, f.correlation_method,
   f.correlation_confidence, f.manual_review_required, f.created_at, f.updated_at`;
 
-function conditions(filter: FindingFilter): { where: RawBuilder<unknown>; needsSightings: boolean } {
+/**
+ * `walkById`: the caller reads in id order (export batches); lifecycle is then written so that no
+ * lifecycle index tempts the planner away from the primary key, which lets every batch continue
+ * where the previous one stopped instead of rescanning the index.
+ */
+function conditions(filter: FindingFilter, options: { walkById?: boolean } = {}): { where: RawBuilder<unknown>; needsSightings: boolean } {
   const parts: RawBuilder<unknown>[] = [];
   let needsSightings = false;
   const searching = filter.q !== undefined && filter.q.trim() !== '';
   // With free text the matches come from the search's own indexes; written this way, lifecycle
   // does not tempt the planner into scanning the lifecycle index instead.
-  if (filter.lifecycle !== 'all') parts.push(searching ? sql`f.lifecycle || '' = ${filter.lifecycle}` : sql`f.lifecycle = ${filter.lifecycle}`);
+  const unindexedLifecycle = searching || options.walkById === true;
+  if (filter.lifecycle !== 'all') parts.push(unindexedLifecycle ? sql`f.lifecycle || '' = ${filter.lifecycle}` : sql`f.lifecycle = ${filter.lifecycle}`);
   if (filter.asset !== undefined) {
     const asset = filter.asset.trim();
     if (/^\d+$/.test(asset)) parts.push(sql`f.asset_id = ${Number(asset)}`);
@@ -206,15 +212,13 @@ export async function findingRows(db: Db, ids: readonly number[]): Promise<Findi
 
 /** One export batch: findings after `afterId` in id order (constant cost per batch whatever the depth). */
 export async function findingBatchAfter(db: Db, filter: FindingFilter, afterId: number, size: number): Promise<FindingListRow[]> {
-  const { where, needsSightings } = conditions(filter);
-  const ids = await sql<{ id: number }>`
-    SELECT f.id FROM findings f ${sightingsJoin(needsSightings)}
+  const { where } = conditions(filter, { walkById: true });
+  const result = await sql<FindingListRow>`
+    SELECT ${LIST_COLUMNS}
+    FROM findings f JOIN plugins p ON p.plugin_id = f.plugin_id LEFT JOIN finding_sightings s ON s.finding_id = f.id
     WHERE ${where} AND f.id > ${afterId}
     ORDER BY f.id LIMIT ${size}`.execute(db);
-  return findingRows(
-    db,
-    ids.rows.map((r) => Number(r.id)),
-  );
+  return result.rows;
 }
 
 export async function findingById(db: Db, id: number): Promise<FindingListRow | undefined> {
