@@ -4,9 +4,8 @@
  * and ending in `id`, so a page is an index range scan in sort order (offset or keyset) and
  * its total an index-only count. Nullable sort columns are indexed through the same COALESCE
  * expression the queries sort on. Every index costs the import (a 1M-row first import pays for
- * each one whose order differs from the key order), so some sorts are left to existing or no
- * indexes: plugin_id uses the core (plugin_id) index (which ends in the rowid on SQLite);
- * cvss3_base_score and last_seen are not indexed (finding_sightings.last_seen is rewritten for
+ * each one whose order differs from the key order), so two sorts are left unindexed:
+ * cvss3_base_score and last_seen (finding_sightings.last_seen is rewritten for
  * every finding at every import, and an index would also stop PostgreSQL's in-place updates).
  * Partial indexes over workflow exceptions cost an import nothing (new findings are New, fully
  * correlated, unassigned). Plugin-name search uses pg_trgm on PostgreSQL when available.
@@ -20,6 +19,7 @@ const INDEXES: readonly [name: string, definition: string][] = [
   ['findings_q_first_seen', 'findings (lifecycle, first_seen, id)'],
   ['findings_q_due', "findings (lifecycle, (COALESCE(due_date, '9999-12-31')), id)"],
   ['findings_q_host', 'findings (lifecycle, host_key, id)'],
+  ['findings_q_plugin', 'findings (lifecycle, plugin_id, id)'],
   ['findings_q_status', 'findings (lifecycle, status, id)'],
   ['findings_q_asset', 'findings (lifecycle, asset_id, severity, vpr_score)'],
   ['findings_q_cve', 'findings (cve, lifecycle)'],

@@ -100,7 +100,10 @@ function conditions(filter: FindingFilter, options: { walkById?: boolean } = {})
   const searching = filter.q !== undefined && filter.q.trim() !== '';
   // With free text the matches come from the search's own indexes; written this way, lifecycle
   // does not tempt the planner into scanning the lifecycle index instead.
-  const unindexedLifecycle = searching || options.walkById === true;
+  // One host, one CVE or one assignee: few findings, best found through that filter's index and
+  // then sorted, rather than by walking a sort index of the whole estate.
+  const selective = filter.asset !== undefined || filter.cve !== undefined || filter.assignee !== undefined;
+  const unindexedLifecycle = searching || selective || options.walkById === true;
   if (filter.lifecycle !== 'all') parts.push(unindexedLifecycle ? sql`f.lifecycle || '' = ${filter.lifecycle}` : sql`f.lifecycle = ${filter.lifecycle}`);
   if (filter.asset !== undefined) {
     const asset = filter.asset.trim();
