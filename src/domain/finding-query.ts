@@ -14,6 +14,9 @@ export const CLOSED_STATUSES: readonly WorkflowStatus[] = ['Remediated', 'False 
 
 export const FINDING_SORT_KEYS = ['severity', 'vpr_score', 'cvss3_base_score', 'first_seen', 'last_seen', 'hostname', 'plugin_id', 'due_date', 'status', 'id'] as const;
 export type FindingSortKey = (typeof FINDING_SORT_KEYS)[number];
+
+/** Sort keys whose values are numbers (the others are text). */
+const NUMERIC_SORT_KEYS: ReadonlySet<FindingSortKey> = new Set(['severity', 'vpr_score', 'cvss3_base_score', 'id']);
 export type SortOrder = 'asc' | 'desc';
 
 export const ASSET_SORT_KEYS = ['hostname', 'last_seen', 'first_seen', 'id'] as const;
@@ -77,8 +80,9 @@ export function decodeCursor(text: string, sort: FindingSort): FindingCursor {
   if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid('not a cursor returned by this API');
   const [by, order, value, id] = parsed as unknown[];
   if (by !== sort.by || order !== sort.order) throw invalid(`it was issued for sort_by=${String(by)}&sort_order=${String(order)}; repeat the same sort`);
-  if ((typeof value !== 'string' && typeof value !== 'number') || typeof id !== 'number' || !Number.isInteger(id)) throw invalid('not a cursor returned by this API');
-  return { by: sort.by, order: sort.order, value, id };
+  const typed = NUMERIC_SORT_KEYS.has(sort.by) ? typeof value === 'number' && Number.isFinite(value) : typeof value === 'string';
+  if (!typed || typeof id !== 'number' || !Number.isInteger(id)) throw invalid('not a cursor returned by this API');
+  return { by: sort.by, order: sort.order, value: value as string | number, id };
 }
 
 /** Days are compared as text; `today` in UTC. */

@@ -386,6 +386,11 @@ describe.each(DIALECTS)('findings API on %s', (dialect) => {
     expect(foreign.body.error.message).toContain('cursor');
     const garbage = await get<ErrorBody>('/api/vulnerabilities?cursor=not-a-cursor');
     expect(garbage.status).toBe(400);
+    // A hand-made cursor with a text value for a numeric sort is refused, not sent to the database.
+    const forged = Buffer.from(JSON.stringify(['vpr_score', 'desc', "1' OR 1=1", 5])).toString('base64url');
+    const refused = await get<ErrorBody>(`/api/vulnerabilities?sort_by=vpr_score&cursor=${forged}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('validation_error');
   });
 });
 

@@ -16,7 +16,7 @@ const MAX_CHAR = '\u{10FFFF}';
 
 interface SortSpec {
   expression: RawBuilder<unknown>;
-  /** How a cursor value is cast so both dialects compare it like the column. */
+  /** What the sort value is, so a value read back from either driver is typed alike. */
   type: 'INTEGER' | 'DOUBLE PRECISION' | 'TEXT';
   needsSightings: boolean;
 }
