@@ -1,5 +1,5 @@
 /**
- * npm run bench:api -- --rows 1000000 [--keep] [--duration 10]
+ * npm run bench:api -- --rows 1000000 [--db sqlite|postgres] [--keep] [--duration 10]
  *
  * Seeds current findings through the real import path (the bench generator's Tenable VM CSV,
  * days 1 and 2, imported by the CLI's import code in a child process), starts the real HTTP
@@ -8,18 +8,20 @@
  * requests/s at 50 connections on the list. The seeded database is cached in .bench/ and
  * reused with --keep.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { createDatabase } from '../../src/db/database.ts';
 import { generateDay } from './generate-tenable-csv.ts';
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '100000' },
+    db: { type: 'string', default: 'sqlite' },
     dir: { type: 'string', default: '.bench' },
     keep: { type: 'boolean', default: false },
     duration: { type: 'string', default: '10' },
@@ -34,8 +36,17 @@ const duration = Number(values.duration);
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = path.resolve(values.dir);
 mkdirSync(dir, { recursive: true });
+if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db must be sqlite or postgres');
+const postgres = values.db === 'postgres';
 const sqlitePath = path.join(dir, `api-bench-${rows}.db`);
-const seededMarker = `${sqlitePath}.seeded`;
+const PG_SCHEMA = 'hextrackr_api_bench';
+const pgUrl = process.env.HEXTRACKR_TEST_PG_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const seededMarker = postgres ? path.join(dir, `api-bench-pg-${rows}.seeded`) : `${sqlitePath}.seeded`;
+/** The database the import child and the server use. */
+const databaseEnv: Record<string, string> = postgres
+  ? { DATABASE_URL: `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=-c%20search_path%3D${PG_SCHEMA}`, HEXTRACKR_DATA_DIR: dir }
+  : { HEXTRACKR_SQLITE_PATH: sqlitePath, HEXTRACKR_DATA_DIR: dir };
+const openDatabase = () => createDatabase({ databaseUrl: postgres ? pgUrl : undefined, sqlitePath, sqliteCacheMb: 64, ...(postgres ? { pgSchema: PG_SCHEMA } : {}) });
 const base = `http://127.0.0.1:${values.port}`;
 const DAYS: Record<1 | 2, string> = { 1: '2025-06-01', 2: '2025-06-02' };
 
@@ -57,7 +68,7 @@ async function ensureCsv(day: 1 | 2): Promise<string> {
 function importInChild(file: string, scanDate: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'bin/hextrackr-bench.mjs'), 'import-child', file, scanDate], {
-      env: { ...process.env, HEXTRACKR_SQLITE_PATH: sqlitePath, HEXTRACKR_DATA_DIR: dir, HEXTRACKR_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...databaseEnv, HEXTRACKR_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -71,41 +82,47 @@ function importInChild(file: string, scanDate: string): Promise<void> {
  * due dates), and 363 earlier days of daily totals so the trend spans a year. The findings
  * themselves come only from the imports.
  */
-function addWorkflowAndHistory(): void {
-  const db = new BetterSqlite3(sqlitePath);
-  db.exec(`UPDATE findings SET
+async function addWorkflowAndHistory(): Promise<void> {
+  const handle = openDatabase();
+  const db = handle.db;
+  const dueDate = postgres ? sql`to_char(DATE '2025-06-01' + (id % 120)::int, 'YYYY-MM-DD')` : sql`date('2025-06-01', '+' || (id % 120) || ' days')`;
+  await sql`UPDATE findings SET
       status = CASE WHEN id % 10 = 0 THEN 'Assigned' WHEN id % 10 = 1 THEN 'In Progress' WHEN id % 50 = 2 THEN 'False Positive' ELSE status END,
       assigned_to = CASE WHEN id % 10 IN (0, 1) THEN 'analyst-' || (id % 7) ELSE assigned_to END,
-      due_date = CASE WHEN id % 4 = 0 THEN date('2025-06-01', '+' || (id % 120) || ' days') ELSE due_date END`);
-  const insert = db.prepare(`INSERT OR IGNORE INTO daily_totals
-      SELECT date(?, '-' || ? || ' days'), total_count, critical_count, high_count, medium_count, low_count, info_count,
+      due_date = CASE WHEN id % 4 = 0 THEN ${dueDate} ELSE due_date END`.execute(db);
+  for (let back = 1; back <= 363; back++) {
+    const day = new Date(Date.parse(`${DAYS[1]}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+    await sql`INSERT INTO daily_totals
+      SELECT ${day}, total_count, critical_count, high_count, medium_count, low_count, info_count,
         total_vpr, critical_vpr, high_vpr, medium_vpr, low_vpr, info_vpr, new_count, resolved_count, reopened_count, updated_at
-      FROM daily_totals WHERE scan_date = ?`);
-  db.transaction(() => {
-    for (let back = 1; back <= 363; back++) insert.run(DAYS[1], back, DAYS[1]);
-  })();
-  db.close();
+      FROM daily_totals WHERE scan_date = ${DAYS[1]} ON CONFLICT (scan_date) DO NOTHING`.execute(db);
+  }
+  await handle.close();
+  // What autovacuum would have done by the time anyone reads (statistics, visibility map for index-only counts).
+  if (postgres) execFileSync('psql', [pgUrl, '-q', '-c', `VACUUM ANALYZE ${PG_SCHEMA}.findings`]);
 }
 
 async function seed(): Promise<void> {
-  if (values.keep && existsSync(sqlitePath) && existsSync(seededMarker)) {
-    console.log(`reusing ${path.relative(process.cwd(), sqlitePath)} (--keep)`);
+  if (values.keep && existsSync(seededMarker) && (postgres || existsSync(sqlitePath))) {
+    console.log(`reusing the seeded ${postgres ? `PostgreSQL schema ${PG_SCHEMA}` : path.relative(process.cwd(), sqlitePath)} (--keep)`);
     return;
   }
-  for (const suffix of ['', '-wal', '-shm', '.seeded']) rmSync(sqlitePath + suffix, { force: true });
+  rmSync(seededMarker, { force: true });
+  if (postgres) execFileSync('psql', [pgUrl, '-q', '-c', `DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE; CREATE SCHEMA ${PG_SCHEMA};`]);
+  else for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
   for (const day of [1, 2] as const) {
     const file = await ensureCsv(day);
     const started = performance.now();
     await importInChild(file, DAYS[day]);
     console.log(`imported day ${day} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  addWorkflowAndHistory();
+  await addWorkflowAndHistory();
   writeFileSync(seededMarker, new Date().toISOString());
 }
 
 async function startServer(): Promise<ChildProcess> {
   const server = spawn(process.execPath, [path.join(root, 'bin/hextrackr.mjs'), 'serve', '--port', values.port], {
-    env: { ...process.env, HEXTRACKR_SQLITE_PATH: sqlitePath, HEXTRACKR_DATA_DIR: dir, HEXTRACKR_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...databaseEnv, HEXTRACKR_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   // The first start on a fresh database builds the query indexes (migrations), which takes a while at 1M rows.
@@ -170,12 +187,12 @@ async function throughput(pathAndQuery: string, connections: number): Promise<{ 
   return { rps: Math.round(result.requests.average), p50: result.latency.p50, p97_5: result.latency.p97_5, non2xx: result.non2xx };
 }
 
-function estate(idCount: number): { active: number; ids: number[] } {
-  const db = new BetterSqlite3(sqlitePath, { readonly: true });
-  const active = (db.prepare(`SELECT count(*) AS n FROM findings WHERE lifecycle = 'active'`).get() as { n: number }).n;
-  const ids = db.prepare(`SELECT id FROM findings WHERE lifecycle = 'active' ORDER BY id LIMIT ?`).all(idCount) as { id: number }[];
-  db.close();
-  return { active, ids: ids.map((r) => r.id) };
+async function estate(idCount: number): Promise<{ active: number; ids: number[] }> {
+  const handle = openDatabase();
+  const active = await sql<{ n: number | string }>`SELECT count(*) AS n FROM findings WHERE lifecycle = 'active'`.execute(handle.db);
+  const ids = await sql<{ id: number }>`SELECT id FROM findings WHERE lifecycle = 'active' ORDER BY id LIMIT ${idCount}`.execute(handle.db);
+  await handle.close();
+  return { active: Number(active.rows[0]?.n ?? 0), ids: ids.rows.map((r) => Number(r.id)) };
 }
 
 /** Anonymous resident memory (heap, buffers): SQLite's memory-mapped file pages are left out, they are the OS page cache. */
@@ -204,7 +221,7 @@ async function exportAll(pid: number | undefined): Promise<{ seconds: number; me
 const fmt = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(1) : '-');
 
 await seed();
-const { active: findings, ids } = estate(100_000);
+const { active: findings, ids } = await estate(100_000);
 const loadBefore = loadavg()[0]!;
 const server = await startServer();
 try {
@@ -245,7 +262,7 @@ try {
   const loadAfter = loadavg()[0]!;
   const exported = await exportAll(server.pid);
 
-  console.log(`\nbench:api  active findings=${findings}  node=${process.version}  duration=${duration}s per scenario`);
+  console.log(`\nbench:api  db=${values.db}  active findings=${findings}  node=${process.version}  duration=${duration}s per scenario`);
   console.log(`load average (1 min) before ${loadBefore.toFixed(1)}, after ${loadAfter.toFixed(1)} on ${cpus().length} cores (other processes share the CPU)`);
   console.log('scenario                                                   |  p50 ms |  p95 ms | requests | target p95 ms');
   for (const [name, r, target] of results) {
@@ -263,4 +280,8 @@ try {
 } finally {
   server.kill('SIGTERM');
 }
-if (!values.keep) for (const suffix of ['', '-wal', '-shm', '.seeded']) rmSync(sqlitePath + suffix, { force: true });
+if (!values.keep) {
+  rmSync(seededMarker, { force: true });
+  if (postgres) execFileSync('psql', [pgUrl, '-q', '-c', `DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`]);
+  else for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
+}
