@@ -98,10 +98,9 @@ function conditions(filter: FindingFilter, options: { walkById?: boolean } = {})
   const parts: RawBuilder<unknown>[] = [];
   let needsSightings = false;
   const searching = filter.q !== undefined && filter.q.trim() !== '';
-  // With free text the matches come from the search's own indexes; written this way, lifecycle
-  // does not tempt the planner into scanning the lifecycle index instead.
-  // One host, one CVE or one assignee: few findings, best found through that filter's index and
-  // then sorted, rather than by walking a sort index of the whole estate.
+  // Free text, one host, one CVE or one assignee match few findings, best found through that
+  // filter's own index and then sorted. Written as `lifecycle || ''`, lifecycle cannot tempt the
+  // planner (SQLite has no statistics by default) into walking a lifecycle-led sort index instead.
   const selective = filter.asset !== undefined || filter.cve !== undefined || filter.assignee !== undefined;
   const unindexedLifecycle = searching || selective || options.walkById === true;
   if (filter.lifecycle !== 'all') parts.push(unindexedLifecycle ? sql`f.lifecycle || '' = ${filter.lifecycle}` : sql`f.lifecycle = ${filter.lifecycle}`);
