@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark; `import-child` is its per-day child process; `jobs` the job benchmark;
-// `workflow` measures workflow writes on an existing database.
+// Benchmarks: `import` runs the import benchmark, `api` the HTTP API benchmark; `import-child` is its per-day child process;
+// `jobs` the job benchmark; `workflow` measures workflow writes on an existing database.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -11,6 +11,9 @@ if (command === 'import') {
 } else if (command === 'jobs') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/jobs-bench.ts');
+} else if (command === 'api') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/api-bench.ts');
 } else if (command === 'import-child') {
   const [file, scanDate] = rest;
   const { runImportCommand } = await import('../src/cli/import.command.ts');
@@ -21,6 +24,6 @@ if (command === 'import') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/workflow-bench.ts');
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N]');
   process.exitCode = 2;
 }

@@ -8,7 +8,10 @@ import { EventBus } from './events/event-bus.ts';
 import type { TenableClient } from './integrations/tenable/client/index.ts';
 import type { Logger } from './logging/logger.ts';
 import { AuthService } from './services/auth.service.ts';
+import { AssetsQueryService } from './services/assets-query.service.ts';
 import { DashboardService } from './services/dashboard.service.ts';
+import { FindingsQueryService } from './services/findings-query.service.ts';
+import { ImportGenerationCache } from './services/import-generation-cache.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
 import { type JobChannel, localJobChannel, pgJobChannel } from './services/jobs/channel.ts';
@@ -35,6 +38,10 @@ export interface Application {
   /** A Tenable client for this deployment (jobs and live scan status). */
   tenableClient(): TenableClient;
   workflow: WorkflowService;
+  findingsQuery: FindingsQueryService;
+  assetsQuery: AssetsQueryService;
+  /** Figures from scanner-owned data, kept until the next import completes (clear() after any other such write). */
+  scannerDataCache: ImportGenerationCache;
   close(): Promise<void>;
 }
 
@@ -117,6 +124,9 @@ export async function openApplication(config: Config, logger: Logger, options: A
     sweep = setInterval(expire, SWEEP_INTERVAL_MS);
     sweep.unref();
   }
+  const scannerDataCache = new ImportGenerationCache(database);
+  const findingsQuery = new FindingsQueryService(database, scannerDataCache);
+  const assetsQuery = new AssetsQueryService(database, findingsQuery, scannerDataCache);
   return {
     config,
     logger,
@@ -124,7 +134,10 @@ export async function openApplication(config: Config, logger: Logger, options: A
     events,
     imports,
     importsQuery: new ImportsQueryService(database),
-    dashboard: new DashboardService(database),
+    dashboard: new DashboardService(database, assetsQuery, scannerDataCache),
+    findingsQuery,
+    assetsQuery,
+    scannerDataCache,
     auth: new AuthService(database, {
       policy: {
         maxFailedLogins: config.loginMaxAttempts,

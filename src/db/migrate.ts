@@ -4,6 +4,7 @@ import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
 import * as auth from './migrations/2026_11_23_1700_auth.ts';
 import * as jobs from './migrations/2026_11_23_1730_jobs.ts';
 import * as workflow from './migrations/2026_11_23_1720_workflow.ts';
+import * as findingsQuery from './migrations/2026_11_23_1710_findings_query.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1700_auth': auth,
   '2026_11_23_1730_jobs': jobs,
   '2026_11_23_1720_workflow': workflow,
+  '2026_11_23_1710_findings_query': findingsQuery,
 };
 
 async function migrator(db: Kysely<any>): Promise<Migrator> {

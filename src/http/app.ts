@@ -11,7 +11,9 @@ import { installAuthentication } from './auth/authentication.ts';
 import { errorBody, handleError } from './errors.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { assetsRoutes } from './routes/assets.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
+import { findingsRoutes } from './routes/findings.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
 import { tokensRoutes } from './routes/tokens.routes.ts';
 import { usersRoutes } from './routes/users.routes.ts';
@@ -72,6 +74,8 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
   await app.register(async (scope) => jobsRoutes(scope, hex));
   await app.register(async (scope) => tenableJobsRoutes(scope, hex));
   await app.register(async (scope) => workflowRoutes(scope, hex));
+  await app.register(async (scope) => findingsRoutes(scope, hex));
+  await app.register(async (scope) => assetsRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
   return app;
 }

@@ -148,6 +148,6 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
 
     const badQuery = await get('/api/dashboard/trends?from=yesterday');
     expect(badQuery.status).toBe(400);
-    expect(((await badQuery.json()) as { error: { details: { field: string }[] } }).error.details[0]?.field).toBe('from');
+    expect(((await badQuery.json()) as { error: { details: { field: string }[] } }).error.details[0]?.field).toBe('querystring.from');
   });
 });

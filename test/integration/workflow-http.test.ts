@@ -141,6 +141,11 @@ describe.each(DIALECTS)('workflow HTTP API on %s', (dialect) => {
       { field: 'assigned_to', old_value: null, new_value: 'alice', source: 'user' },
       { field: 'assigned_team', old_value: null, new_value: 'web', source: 'user' },
     ]);
+    // The finding's detail carries the same history.
+    const detail = await t.api<{ history: HistoryItem[]; history_total: number }>('GET', `/api/vulnerabilities/${id('app01|CVE-2025-1001')}`, { as: 'viewer' });
+    expect(detail.body.history_total).toBe(6);
+    expect(detail.body.history.slice(0, 3).map((h) => h.field)).toEqual(['status', 'assigned_to', 'assigned_team']);
+    expect(detail.body.history[0]?.changed_by).toBe('test-analyst');
   });
 
   it('a FP survives the next import; a Remediated finding still seen shows up as a conflict to resolve', async () => {
