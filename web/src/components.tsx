@@ -1,6 +1,6 @@
 /** Building blocks every page uses: skeletons, empty states, error notices, progress bars, dialogs. */
 import { type ReactNode, useEffect, useId, useRef } from 'react';
-import { describeError } from './api';
+import { ApiError, describeError } from './api';
 
 export function Skeleton({ width = '100%', height = 16, label }: { width?: number | string; height?: number | string; label?: string }) {
   return <div className="skeleton" style={{ width, height }} aria-hidden={label ? undefined : true} aria-label={label} role={label ? 'status' : undefined} />;
@@ -18,6 +18,14 @@ export function EmptyState({ title, children, action }: { title: string; childre
 
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
+  if (error instanceof ApiError && error.missingRoute) {
+    // Not a failure the user can fix: that part of the API is not installed on this server.
+    return (
+      <div className="notice notice-info" role="status">
+        <span>{describeError(error)}</span>
+      </div>
+    );
+  }
   return (
     <div className="notice notice-error" role="alert">
       <span>{describeError(error)}</span>

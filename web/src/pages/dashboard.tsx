@@ -26,12 +26,19 @@ interface Summary {
 }
 
 const COLORS: Record<SeverityName, string> = { Critical: '#d32f2f', High: '#f57c00', Medium: '#e0b000', Low: '#388e3c', Info: '#5c7fb8' };
+/** Ranges end at the latest scan date (not today), so an estate scanned long ago still shows its trend. */
 const RANGES = [
-  { id: '30d', label: '30 days', from: () => daysAgo(30) },
-  { id: '90d', label: '90 days', from: () => daysAgo(90) },
-  { id: '1y', label: '1 year', from: () => daysAgo(365) },
-  { id: 'all', label: 'All', from: () => undefined },
+  { id: '30d', label: '30 days', days: 30 },
+  { id: '90d', label: '90 days', days: 90 },
+  { id: '1y', label: '1 year', days: 365 },
+  { id: 'all', label: 'All', days: null },
 ] as const;
+
+function rangeStart(latest: string | undefined, days: number | null): string | undefined {
+  if (days === null) return undefined;
+  if (!latest) return daysAgo(days);
+  return new Date(Date.parse(latest) - days * 86_400_000).toISOString().slice(0, 10);
+}
 
 function findingsUrl(params: Record<string, string>): string {
   return `/findings${query(params)}`;
@@ -58,7 +65,7 @@ export default function DashboardPage() {
       ) : (
         <SeverityCards summary={summary.data} />
       )}
-      <Trends />
+      {summary.data || summary.error ? <Trends latest={latest?.scanDate} /> : <div className="grid-2"><Skeleton height={340} /><Skeleton height={340} /></div>}
       <div className="grid-2">
         <TopList
           title="Top hosts"
@@ -122,11 +129,11 @@ function SeverityCards({ summary }: { summary: Summary | undefined }) {
   );
 }
 
-function Trends() {
+function Trends({ latest }: { latest: string | undefined }) {
   const { params } = useRoute();
   const range = RANGES.find((r) => r.id === params.get('range')) ?? RANGES[1]!;
   const metric = params.get('metric') === 'vpr' ? 'vpr' : 'count';
-  const from = range.from();
+  const from = rangeStart(latest, range.days);
   const trends = useApi<{ items: DayTotals[] }>(`/api/dashboard/trends${query({ from })}`);
   const items = trends.data?.items ?? [];
 
