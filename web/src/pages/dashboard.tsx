@@ -70,14 +70,24 @@ export default function DashboardPage() {
         <TopList
           title="Top hosts"
           path="/api/dashboard/top-hosts?limit=10"
-          label={(row) => String(row.hostname ?? row.host ?? row.host_key ?? '')}
-          href={(row) => findingsUrl({ q: String(row.hostname ?? row.host ?? row.host_key ?? '') })}
+          columns={[
+            ['Host', (row) => String(row.hostname ?? row.host_key ?? '')],
+            ['Open', (row) => formatCount(num(row.total))],
+            ['Critical', (row) => formatCount(num(row.critical))],
+            ['VPR', (row) => formatDecimal(num(row.vpr_sum))],
+          ]}
+          href={(row) => findingsUrl({ asset: String(row.asset_id ?? row.hostname ?? '') })}
         />
         <TopList
           title="Top CVEs"
           path="/api/dashboard/top-cves?limit=10"
-          label={(row) => String(row.cve ?? row.cve_id ?? '')}
-          href={(row) => findingsUrl({ cve: String(row.cve ?? row.cve_id ?? '') })}
+          columns={[
+            ['CVE', (row) => String(row.cve ?? '')],
+            ['Findings', (row) => formatCount(num(row.findings))],
+            ['Hosts', (row) => formatCount(num(row.hosts))],
+            ['Worst', (row) => String(row.max_severity ?? '—')],
+          ]}
+          href={(row) => findingsUrl({ cve: String(row.cve ?? '') })}
         />
       </div>
       <Sla />
@@ -211,7 +221,7 @@ function Trends({ latest }: { latest: string | undefined }) {
         {body(severityOption, `Trend of ${metric === 'vpr' ? 'VPR' : 'finding counts'} per severity`)}
       </Card>
       <Card title="New, resolved and reopened per day">
-        {body(churnOption, 'New, resolved and reopened findings per scan date', (date) => navigate(findingsUrl({ first_seen: date })))}
+        {body(churnOption, 'New, resolved and reopened findings per scan date', (date) => navigate(findingsUrl({ first_seen_after: date, lifecycle: 'all' })))}
       </Card>
     </div>
   );
@@ -219,36 +229,44 @@ function Trends({ latest }: { latest: string | undefined }) {
 
 type Row = Record<string, unknown>;
 
-function TopList({ title, path, label, href }: { title: string; path: string; label: (row: Row) => string; href: (row: Row) => string }) {
-  const list = useApi<{ items: Row[] } | Row[]>(path);
-  const rows = Array.isArray(list.data) ? list.data : (list.data?.items ?? []);
+function TopList({ title, path, columns, href }: { title: string; path: string; columns: [string, (row: Row) => string][]; href: (row: Row) => string }) {
+  const list = useApi<{ items: Row[] }>(path);
+  const rows = list.data?.items ?? [];
   return (
     <Card title={title}>
       {list.error ? (
         <ErrorNotice error={list.error} onRetry={list.reload} />
       ) : list.data === undefined ? (
-        <TableSkeleton rows={10} columns={3} />
+        <TableSkeleton rows={10} columns={columns.length} />
       ) : rows.length === 0 ? (
         <EmptyState title="Nothing to rank yet">Import a scan; the worst offenders show up here.</EmptyState>
       ) : (
         <table className="table">
           <thead>
             <tr>
-              <th>{title.replace('Top ', '').replace(/s$/, '')}</th>
-              <th className="num">Findings</th>
-              <th className="num">Critical</th>
-              <th className="num">VPR</th>
+              {columns.map(([label], i) => (
+                <th key={label} className={i > 0 ? 'num' : undefined}>
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {rows.map((row, i) => (
-              <tr key={i} className="clickable" onClick={() => navigate(href(row))}>
-                <td>
-                  <Link href={href(row)}>{label(row) || '—'}</Link>
-                </td>
-                <td className="num">{formatCount(num(row.count ?? row.findings ?? row.total))}</td>
-                <td className="num">{formatCount(num(row.critical ?? row.critical_count))}</td>
-                <td className="num">{formatDecimal(num(row.vpr ?? row.vpr_sum ?? row.total_vpr))}</td>
+            {rows.map((row, r) => (
+              <tr key={r} className="clickable" onClick={() => navigate(href(row))}>
+                {columns.map(([label, cell], i) =>
+                  i === 0 ? (
+                    <td key={label}>
+                      <Link href={href(row)} onClick={(e) => e.stopPropagation()}>
+                        {cell(row) || '—'}
+                      </Link>
+                    </td>
+                  ) : (
+                    <td key={label} className="num">
+                      {cell(row)}
+                    </td>
+                  ),
+                )}
               </tr>
             ))}
           </tbody>
@@ -262,60 +280,55 @@ function num(value: unknown): number | undefined {
   return value === undefined || value === null ? undefined : Number(value);
 }
 
-interface SlaRow {
-  severity: string;
-  open?: number;
-  overdue?: number;
-  within?: number;
-  compliance?: number;
-  days?: number;
+interface SlaFigure {
+  open: number;
+  overdue: number;
+  within_sla: number;
+  no_due_date: number;
+  compliance_percent: number | null;
 }
 
 function Sla() {
-  const sla = useApi<{ items?: SlaRow[]; bySeverity?: Record<string, SlaRow> } | SlaRow[]>('/api/dashboard/sla');
-  const rows: SlaRow[] = Array.isArray(sla.data)
-    ? sla.data
-    : (sla.data?.items ?? Object.entries(sla.data?.bySeverity ?? {}).map(([severity, row]) => ({ ...row, severity })));
+  const sla = useApi<{ today: string; bySeverity: (SlaFigure & { severity: string })[]; total: SlaFigure }>('/api/dashboard/sla');
+  const rows = sla.data?.bySeverity ?? [];
+  const percent = (value: number | null) => (value === null ? '—' : `${formatDecimal(value)} %`);
   return (
-    <Card title="SLA compliance">
+    <Card title="SLA compliance" actions={sla.data ? <span className="muted small">overdue as of {sla.data.today}</span> : null}>
       {sla.error ? (
         <ErrorNotice error={sla.error} onRetry={sla.reload} />
       ) : sla.data === undefined ? (
-        <TableSkeleton rows={5} columns={5} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No SLA figures yet">Set the SLA policy under Admin, then import scans.</EmptyState>
+        <TableSkeleton rows={6} columns={6} />
+      ) : sla.data.total.open === 0 ? (
+        <EmptyState title="No open findings to measure">Import a scan; due dates come from the SLA policy under Admin.</EmptyState>
       ) : (
         <table className="table">
           <thead>
             <tr>
               <th>Severity</th>
-              <th className="num">SLA days</th>
               <th className="num">Open</th>
+              <th className="num">Within SLA</th>
               <th className="num">Overdue</th>
+              <th className="num">No due date</th>
               <th className="num">Compliance</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => {
-              const open = row.open ?? 0;
-              const overdue = row.overdue ?? 0;
-              const compliance = row.compliance ?? (open > 0 ? ((open - overdue) / open) * 100 : 100);
-              return (
-                <tr key={row.severity}>
-                  <td>{row.severity}</td>
-                  <td className="num">{formatCount(row.days)}</td>
-                  <td className="num">{formatCount(open)}</td>
-                  <td className="num">
-                    {overdue > 0 ? (
-                      <Link href={findingsUrl({ severity: row.severity.toLowerCase(), overdue: 'true' })}>{formatCount(overdue)}</Link>
-                    ) : (
-                      '0'
-                    )}
-                  </td>
-                  <td className="num">{formatDecimal(compliance > 1 || open === 0 ? compliance : compliance * 100)} %</td>
-                </tr>
-              );
-            })}
+            {[...rows, { ...sla.data.total, severity: 'All' }].map((row) => (
+              <tr key={row.severity}>
+                <td>{row.severity === 'All' ? <strong>All</strong> : row.severity}</td>
+                <td className="num">{formatCount(row.open)}</td>
+                <td className="num">{formatCount(row.within_sla)}</td>
+                <td className="num">
+                  {row.overdue > 0 ? (
+                    <Link href={findingsUrl({ ...(row.severity === 'All' ? {} : { severity: row.severity.toLowerCase() }), overdue: 'true' })}>{formatCount(row.overdue)}</Link>
+                  ) : (
+                    '0'
+                  )}
+                </td>
+                <td className="num">{formatCount(row.no_due_date)}</td>
+                <td className="num">{percent(row.compliance_percent)}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

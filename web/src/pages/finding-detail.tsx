@@ -18,6 +18,7 @@ interface Detail extends Row {
   output?: string | null;
   asset?: Row | null;
   timeline?: Row[];
+  snapshots?: Row[];
   history?: Row[];
 }
 
@@ -135,7 +136,7 @@ function Overview({ finding, data }: { finding: Row; data: Detail }) {
 }
 
 function Timeline({ data }: { data: Detail }) {
-  const points = data.timeline ?? [];
+  const points = data.snapshots ?? data.timeline ?? [];
   const option = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },

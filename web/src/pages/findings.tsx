@@ -31,7 +31,9 @@ ModuleRegistry.registerModules([AllCommunityModule]);
 export type Finding = Record<string, unknown> & { id: number };
 
 /** Search parameters that are filters, passed through to the API as they are. */
-export const FILTER_PARAMS = ['severity', 'status', 'assignee', 'cve', 'q', 'overdue', 'lifecycle', 'plugin_id', 'asset_id', 'first_seen'] as const;
+export const FILTER_PARAMS = ['severity', 'status', 'assignee', 'cve', 'q', 'overdue', 'lifecycle', 'plugin', 'asset', 'first_seen_after', 'last_seen_before', 'manual_review_required'] as const;
+/** The columns the API sorts by. */
+const SORTABLE = new Set(['severity', 'vpr_score', 'cvss3_base_score', 'first_seen', 'last_seen', 'hostname', 'plugin_id', 'due_date', 'status', 'id']);
 const PAGE_SIZE = 100;
 
 const SeverityCell = (props: CustomCellRendererProps) => <SeverityBadge severity={severityName(props.value)} />;
@@ -99,26 +101,34 @@ export default function FindingsPage() {
       COLUMNS.map(({ defaultVisible: _default, ...col }) => ({
         ...col,
         hide: !visible.includes(col.colId),
+        sortable: SORTABLE.has(col.colId),
         sort: col.colId === sortBy ? sortOrder : null,
       })),
     [visible.join(','), sortBy, sortOrder],
   );
 
-  const datasource = useMemo<IDatasource>(
-    () => ({
+  const datasource = useMemo<IDatasource>(() => {
+    // Scrolling forward continues from the previous block's keyset cursor (fast at any depth);
+    // a jump elsewhere falls back to offset paging.
+    const cursors = new Map<string, string>();
+    return {
       getRows(request) {
         const sort = request.sortModel[0];
+        const sortKey = sort?.colId ?? (sortBy || undefined);
+        const order = sort ? sort.sort : sortBy ? sortOrder : undefined;
+        const cursor = cursors.get(`${sortKey}|${order}|${request.startRow}`);
         const path = `/api/vulnerabilities${query({
           ...filters,
-          sort_by: sort?.colId ?? (sortBy || undefined),
-          sort_order: sort ? sort.sort : sortBy ? sortOrder : undefined,
+          sort_by: sortKey,
+          sort_order: order,
           limit: request.endRow - request.startRow,
-          offset: request.startRow,
+          ...(cursor ? { cursor } : { offset: request.startRow }),
         })}`;
         get<Page>(path).then(
           (page) => {
             setLoadError(undefined);
             if (typeof page.total === 'number') setTotal(page.total);
+            if (page.next_cursor) cursors.set(`${sortKey}|${order}|${request.endRow}`, page.next_cursor);
             const done = page.items.length < request.endRow - request.startRow;
             const lastRow = typeof page.total === 'number' ? page.total : done ? request.startRow + page.items.length : undefined;
             request.successCallback(page.items, lastRow);
@@ -129,10 +139,8 @@ export default function FindingsPage() {
           },
         );
       },
-    }),
-    // The grid asks again whenever the filters change; sort changes come from the grid itself.
-    [filterKey],
-  );
+    };
+  }, [filterKey]);
 
   useEffect(() => {
     setTotal(null);
