@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 type Handler = (data: unknown) => void;
 const handlers = new Map<string, Set<Handler>>();
 const jobSubscriptions = new Map<string, number>();
+let allJobsCount = 0;
 let socket: WebSocket | null = null;
 let retryMs = 500;
 
@@ -19,7 +20,8 @@ function connect(): void {
   socket = new WebSocket(url);
   socket.onopen = () => {
     retryMs = 500;
-    for (const jobId of jobSubscriptions.keys()) send({ type: 'subscribe', jobId });
+    for (const jobId of jobSubscriptions.keys()) send({ type: 'subscribe', jobId: Number(jobId) });
+    if (allJobsCount > 0) send({ type: 'subscribe', all: true });
   };
   socket.onmessage = (event) => {
     let message: { type?: string; data?: unknown };
@@ -78,4 +80,16 @@ export function useJobSubscriptions(jobIds: (string | number)[]): void {
       }
     };
   }, [key]);
+}
+
+/** Progress of every job (and file import) while mounted: the Jobs page. */
+export function useAllJobsSubscription(): void {
+  useEffect(() => {
+    allJobsCount += 1;
+    if (allJobsCount === 1) send({ type: 'subscribe', all: true });
+    return () => {
+      allJobsCount -= 1;
+      if (allJobsCount === 0) send({ type: 'unsubscribe', all: true });
+    };
+  }, []);
 }
