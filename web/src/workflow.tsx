@@ -3,7 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { ErrorNotice, Field } from './components';
 
 export const STATUSES = ['New', 'Assigned', 'In Progress', 'Remediated', 'False Positive', 'Accepted Risk', 'Retest Requested'] as const;
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export const PRIORITIES = ['P1 - Critical', 'P2 - High', 'P3 - Medium', 'P4 - Low'] as const;
+/** Dates are cleared with null; text fields with an empty string (the API stores it as empty). */
+const DATE_FIELDS = new Set(['due_date', 'accepted_risk_expires']);
 
 export interface WorkflowPatch {
   status?: string;
@@ -85,7 +87,7 @@ export function WorkflowForm({
       const value = values[key].trim();
       const before = initial?.[key] === null || initial?.[key] === undefined ? '' : String(initial[key]);
       if (bulk ? value === '' : value === before) continue;
-      (patch as Record<string, string | null>)[key] = value === '' && key !== 'remediation_notes' ? null : value;
+      (patch as Record<string, string | null>)[key] = value === '' && DATE_FIELDS.has(key) ? null : value;
     }
     if (Object.keys(patch).length === 0) return setError(new Error(bulk ? 'Fill in at least one field to change.' : 'Nothing has changed.'));
     setPending(true);

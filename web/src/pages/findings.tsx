@@ -164,10 +164,14 @@ export default function FindingsPage() {
 
   async function bulkUpdate(patch: WorkflowPatch) {
     const ids = chosen.map((f) => f.id);
-    const result = await api<{ updated?: number | unknown[]; failed?: unknown[] }>('POST', '/api/vulnerabilities/bulk-update', { ids, patch });
-    const updated = Array.isArray(result?.updated) ? result.updated.length : (result?.updated ?? ids.length);
-    const failed = result?.failed?.length ?? 0;
-    setBulkResult(`${formatCount(updated)} finding${updated === 1 ? '' : 's'} updated${failed ? `, ${failed} failed` : ''}.`);
+    const result = await api<{ updated: number; unchanged?: number; failed: { id: number; error: string }[] }>('POST', '/api/vulnerabilities/bulk-update', { ids, patch });
+    const failed = result.failed ?? [];
+    setBulkResult(
+      `${formatCount(result.updated)} finding${result.updated === 1 ? '' : 's'} updated` +
+        (result.unchanged ? `, ${formatCount(result.unchanged)} already so` : '') +
+        (failed.length ? `; ${failed.length} not changed: ${failed.slice(0, 3).map((f) => `#${f.id} ${f.error}`).join('; ')}` : '') +
+        '.',
+    );
     setBulkOpen(false);
     gridApi.current?.deselectAll();
     refresh();
