@@ -1,8 +1,5 @@
 /** Builds the HTTP server: JSON API, multipart uploads, the progress WebSocket and the web application. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import multipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -10,20 +7,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Application } from '../composition.ts';
 import { needsAccessDeclaration } from './access.ts';
-import { errorBody, handleError } from './errors.ts';
+import { handleError } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
+import { registerWebApplication } from './web-app.ts';
 import { progressSocket } from './ws/progress.socket.ts';
-
-/** The built web application (npm run build:web; npm start builds it when missing or stale). */
-export const WEB_DIST_DIR = path.resolve(import.meta.dirname, '../../dist/web');
-
-/** Paths the single-page application owns: everything but the API, the WebSocket and files with an extension. */
-function isAppPath(url: string): boolean {
-  const pathname = url.split('?')[0] ?? '/';
-  if (pathname === '/ws' || pathname.startsWith('/api/') || pathname === '/api') return false;
-  return !path.posix.basename(pathname).includes('.');
-}
 
 export async function buildHttpServer(hex: Application): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: hex.logger.pino as FastifyBaseLogger });
@@ -54,26 +42,7 @@ export async function buildHttpServer(hex: Application): Promise<FastifyInstance
   await app.register(multipart, { limits: { fileSize: hex.config.maxUploadMb * 1024 * 1024, files: 1, fields: 10 } });
   await app.register(websocket);
   app.setErrorHandler(handleError);
-  const webBuilt = existsSync(path.join(WEB_DIST_DIR, 'index.html'));
-  if (webBuilt) {
-    await app.register(fastifyStatic, {
-      root: WEB_DIST_DIR,
-      // Hashed bundles never change; index.html must be revalidated so a new build is picked up.
-      setHeaders: (res, filePath) => {
-        res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-  }
-  app.setNotFoundHandler((request, reply) => {
-    if ((request.method === 'GET' || request.method === 'HEAD') && isAppPath(request.url)) {
-      if (webBuilt) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      return reply
-        .status(503)
-        .type('text/plain; charset=utf-8')
-        .send('The HexTrackr web application is not built yet: run `npm run build:web` (npm start does it for you), then reload.');
-    }
-    return reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url}`));
-  });
+  await registerWebApplication(app);
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ status: 'ok', dialect: hex.database.dialect }));
   await app.register(async (scope) => importsRoutes(scope, hex));
   await app.register(async (scope) => dashboardRoutes(scope, hex));
