@@ -108,13 +108,16 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
   );
 }
 
+/** A labelled control; the hint stays outside the label so the control's accessible name is the label alone. */
 export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: ReactNode }) {
   return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
+    <div className="field">
+      <label className="field">
+        <span className="field-label">{label}</span>
+        {children}
+      </label>
       {hint ? <span className="field-hint muted">{hint}</span> : null}
-    </label>
+    </div>
   );
 }
 
