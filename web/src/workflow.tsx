@@ -133,13 +133,13 @@ export function WorkflowForm({
       </div>
       {values.status === 'False Positive' ? (
         <Field label="False positive reason" hint="Required.">
-          <textarea required value={values.false_positive_reason} onChange={set('false_positive_reason')} disabled={disabled} />
+          <textarea aria-required="true" value={values.false_positive_reason} onChange={set('false_positive_reason')} disabled={disabled} />
         </Field>
       ) : null}
       {values.status === 'Accepted Risk' ? (
         <>
           <Field label="Accepted risk reason" hint="Required.">
-            <textarea required value={values.accepted_risk_reason} onChange={set('accepted_risk_reason')} disabled={disabled} />
+            <textarea aria-required="true" value={values.accepted_risk_reason} onChange={set('accepted_risk_reason')} disabled={disabled} />
           </Field>
           <div className="form-grid">
             <Field label="Acceptance expires" hint="Optional; the finding is reviewed again then.">
