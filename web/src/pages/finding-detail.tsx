@@ -84,7 +84,7 @@ export function FindingDetail({ id, onClose, onChanged }: { id: string; onClose:
           </div>
           {tab === 'overview' ? <Overview finding={finding} data={data!} /> : null}
           {tab === 'workflow' ? (
-            <WorkflowForm key={String(finding.last_modified_at ?? finding.updated_at ?? '')} initial={finding} disabled={!auth.can('analyst')} submitLabel="Save workflow" onSubmit={save} />
+            <WorkflowForm key={id} initial={finding} disabled={!auth.can('analyst')} submitLabel="Save workflow" onSubmit={save} />
           ) : null}
           {tab === 'history' ? <History id={id} data={data!} /> : null}
           {tab === 'plugin' ? <PluginInfo finding={finding} data={data!} /> : null}
