@@ -10,6 +10,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApplicationOptions } from '../../src/composition.ts';
+import { TenableClient } from '../../src/integrations/tenable/client/index.ts';
+import { startTenableSimulator, type TenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
 import { type Browser, CHROMIUM_MISSING, chromiumMissing, ensureWebBuild, launchBrowser } from '../helpers/browser.ts';
 import { corpusDir } from '../helpers/corpus.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
@@ -38,6 +41,7 @@ function scanDays(): { file: string; date: string; expectRows: number }[] {
 
 describe.skipIf(skip)('web application in chromium', () => {
   let server: TestServer;
+  let sim: TenableSimulator;
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
@@ -60,7 +64,31 @@ describe.skipIf(skip)('web application in chromium', () => {
   beforeAll(async () => {
     ensureWebBuild();
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer('sqlite', { app: { importsInWorker: true } });
+    sim = await startTenableSimulator({ assets: 40, findings: 400, seed: 5 });
+    // Job options arrive with the jobs API; until then they are ignored. The client polls the
+    // simulator's exports quickly and lets retry waits move the simulator's clock.
+    const app: ApplicationOptions = Object.assign(
+      { importsInWorker: true },
+      {
+        jobWorker: true,
+        jobSettings: { heartbeatMs: 200, retryBaseMs: 200, sweepMs: 100, progressIntervalMs: 100 },
+        tenableClient: () =>
+          new TenableClient({
+            baseUrl: sim.url,
+            accessKey: sim.accessKey,
+            secretKey: sim.secretKey,
+            sleep: async (ms: number) => {
+              sim.advanceTime(ms);
+              await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+            },
+            exports: { pollIntervalMs: 50, maxPollIntervalMs: 200 },
+          }),
+      },
+    );
+    server = await startTestServer('sqlite', {
+      app,
+      config: { tenableUrl: sim.url, tenableAccessKey: sim.accessKey, tenableSecretKey: sim.secretKey },
+    });
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('console', (message) => {
@@ -71,6 +99,7 @@ describe.skipIf(skip)('web application in chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await sim?.close();
   });
 
   it('serves the application and deep links from the HexTrackr server', async () => {
@@ -196,17 +225,59 @@ describe.skipIf(skip)('web application in chromium', () => {
     expect(((after.body.finding ?? after.body) as Record<string, unknown>).status).toBe('False Positive');
   });
 
+  it('runs a Tenable sync against the simulator and shows its progress until it completes', async (ctx) => {
+    if (!(await routeExists('POST', '/api/tenable/sync'))) ctx.skip(); // needs feat/jobs
+    const importsBefore = (await server.api<{ total: number }>('GET', '/api/imports')).body.total;
+    await open('/tenable');
+    await page.getByRole('button', { name: 'Start sync' }).click();
+    await page.waitForURL(/job=\d+/);
+    const jobId = Number(new URL(page.url()).searchParams.get('job'));
+    const job = page.getByLabel(`Job ${jobId}`, { exact: true });
+    await job.waitFor();
+    await shot('tenable-sync-running');
+    await job.getByText('completed').waitFor({ timeout: 60_000 });
+    await shot('tenable');
+    const done = await server.api<{ status: string; import_id: number | null }>('GET', `/api/jobs/${jobId}`);
+    expect(done.body.status).toBe('completed');
+    expect((await server.api<{ total: number }>('GET', '/api/imports')).body.total).toBeGreaterThan(importsBefore);
+  });
+
+  it('cancels a running job from the jobs page', async (ctx) => {
+    if (!(await routeExists('POST', '/api/tenable/sync'))) ctx.skip(); // needs feat/jobs
+    sim.setFaults({ slowChunkMs: 5000 });
+    try {
+      const started = await server.api<{ job_id: number }>('POST', '/api/tenable/sync', { body: { full: true } });
+      expect(started.status).toBe(202);
+      const jobId = started.body.job_id;
+      await open('/jobs');
+      const row = page.getByRole('row', { name: `Job ${jobId}`, exact: true });
+      await row.getByRole('button', { name: `Cancel job ${jobId}` }).click();
+      await page.getByText(`Cancellation of job ${jobId} requested.`).waitFor();
+      await row.getByText('cancelled').waitFor({ timeout: 60_000 });
+      await shot('jobs');
+      expect((await server.api<{ status: string }>('GET', `/api/jobs/${jobId}`)).body.status).toBe('cancelled');
+      await expect(row.getByRole('button', { name: `Retry job ${jobId}` }).isVisible()).resolves.toBe(true);
+    } finally {
+      sim.setFaults({ slowChunkMs: 0 });
+    }
+  });
+
   it('shows every other page without errors', async () => {
-    for (const [pathname, heading] of [
-      ['/assets', 'Assets'],
-      ['/tenable', 'Tenable'],
-      ['/jobs', 'Jobs'],
-      ['/admin', 'Admin'],
+    for (const [pathname, heading, name] of [
+      ['/findings', 'Findings', 'findings-all'],
+      ['/assets', 'Assets', 'assets'],
+      ['/assets?tab=review', 'Assets', 'assets-review'],
+      ['/tenable', 'Tenable', 'tenable-page'],
+      ['/jobs', 'Jobs', 'jobs-page'],
+      ['/admin', 'Admin', 'admin-users'],
+      ['/admin?tab=tokens', 'Admin', 'admin-tokens'],
+      ['/admin?tab=sla', 'Admin', 'admin-sla'],
+      ['/admin?tab=audit', 'Admin', 'admin-audit'],
     ] as const) {
       await open(pathname);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
-      await shot(pathname.slice(1));
+      await shot(name);
     }
   });
 

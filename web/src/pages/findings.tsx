@@ -41,7 +41,7 @@ const StatusCell = (props: CustomCellRendererProps) => (props.data ? <StatusBadg
 
 const COLUMNS: (ColDef<Finding> & { colId: string; headerName: string; defaultVisible: boolean })[] = [
   { colId: 'severity', field: 'severity', headerName: 'Severity', width: 110, cellRenderer: SeverityCell, defaultVisible: true },
-  { colId: 'vpr_score', field: 'vpr_score', headerName: 'VPR', width: 80, valueFormatter: (p) => formatDecimal(p.value as number), type: 'rightAligned', defaultVisible: true },
+  { colId: 'vpr_score', field: 'vpr_score', headerName: 'VPR', width: 96, valueFormatter: (p) => formatDecimal(p.value as number), type: 'rightAligned', defaultVisible: true },
   { colId: 'hostname', field: 'hostname', headerName: 'Host', width: 170, defaultVisible: true },
   { colId: 'ip_address', field: 'ip_address', headerName: 'IP address', width: 130, defaultVisible: true },
   { colId: 'cve', field: 'cve', headerName: 'CVE', width: 150, defaultVisible: true },
