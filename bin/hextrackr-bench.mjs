@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark; `import-child` is its per-day child process.
+// Benchmarks: `import` runs the import benchmark, `ui` the findings grid load in chromium; `import-child` is its per-day child process.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -7,6 +7,9 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'import') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/import-bench.ts');
+} else if (command === 'ui') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/ui-bench.ts');
 } else if (command === 'import-child') {
   const [file, scanDate] = rest;
   const { runImportCommand } = await import('../src/cli/import.command.ts');
@@ -14,6 +17,6 @@ if (command === 'import') {
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
   process.exitCode = code;
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | ui [--rows N] [--runs N]');
   process.exitCode = 2;
 }
