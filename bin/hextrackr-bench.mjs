@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark, `ui` the findings grid load in chromium; `import-child` is its per-day child process.
+// Benchmarks: `import` runs the import benchmark; `import-child` is its per-day child process.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -17,6 +17,6 @@ if (command === 'import') {
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
   process.exitCode = code;
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | ui [--rows N] [--runs N]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres]');
   process.exitCode = 2;
 }
