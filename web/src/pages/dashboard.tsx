@@ -203,7 +203,7 @@ function Trends({ latest }: { latest: string | undefined }) {
     </>
   );
 
-  const body = (chart: ChartOption, label: string, onClick?: (date: string) => void) =>
+  const body = (chart: ChartOption, label: string, onClick?: (date: string, series: string) => void) =>
     trends.data === undefined ? (
       <Skeleton height={280} />
     ) : items.length === 0 ? (
@@ -211,17 +211,21 @@ function Trends({ latest }: { latest: string | undefined }) {
         <EmptyState title="No scan dates in this range">Choose a longer range, or import scans for more dates.</EmptyState>
       </div>
     ) : (
-      <Chart option={chart} label={label} onClick={onClick ? (p) => onClick(String(p.name)) : undefined} />
+      <Chart option={chart} label={label} onClick={onClick ? (p) => onClick(String(p.name), String(p.seriesName ?? '')) : undefined} />
     );
 
   return (
     <div className="grid-2">
       <Card title="Open findings per scan date" actions={controls}>
         <ErrorNotice error={trends.error} onRetry={trends.reload} />
-        {body(severityOption, `Trend of ${metric === 'vpr' ? 'VPR' : 'finding counts'} per severity`)}
+        {body(severityOption, `Trend of ${metric === 'vpr' ? 'VPR' : 'finding counts'} per severity`, (_date, series) =>
+          navigate(findingsUrl(series ? { severity: series.toLowerCase() } : {})),
+        )}
       </Card>
       <Card title="New, resolved and reopened per day">
-        {body(churnOption, 'New, resolved and reopened findings per scan date', (date) => navigate(findingsUrl({ first_seen_after: date, lifecycle: 'all' })))}
+        {body(churnOption, 'New, resolved and reopened findings per scan date', (date, series) =>
+          navigate(findingsUrl(series === 'Resolved' ? { lifecycle: 'resolved', last_seen_before: date } : { first_seen_after: date, lifecycle: 'all' })),
+        )}
       </Card>
     </div>
   );
