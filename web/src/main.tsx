@@ -4,6 +4,9 @@ import { App } from './app';
 import { AuthProvider } from './auth';
 import './styles.css';
 
+// A deep link to the grid fetches its code while the session is being checked.
+if (window.location.pathname === '/findings') void import('./pages/findings');
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <AuthProvider>
