@@ -27,6 +27,7 @@ import { formatCount, formatDecimal, SEVERITIES, severityName } from '../format'
 import { navigate, updateParams, useRoute } from '../router';
 import { useTheme } from '../theme';
 import { STATUSES, type WorkflowPatch, WorkflowForm } from '../workflow';
+import { FILTER_PARAMS, filtersOf, PAGE_SIZE, pagePath, takePrefetched } from '../findings-prefetch';
 import { FindingDetail } from './finding-detail';
 
 // Only the features this grid uses (AllCommunityModule would double the page's script).
@@ -34,11 +35,8 @@ ModuleRegistry.registerModules([InfiniteRowModelModule, RowSelectionModule, RowS
 
 export type Finding = Record<string, unknown> & { id: number };
 
-/** Search parameters that are filters, passed through to the API as they are. */
-export const FILTER_PARAMS = ['severity', 'status', 'assignee', 'cve', 'q', 'overdue', 'lifecycle', 'plugin', 'asset', 'first_seen_after', 'last_seen_before', 'manual_review_required'] as const;
 /** The columns the API sorts by. */
 const SORTABLE = new Set(['severity', 'vpr_score', 'cvss3_base_score', 'first_seen', 'last_seen', 'hostname', 'plugin_id', 'due_date', 'status', 'id']);
-const PAGE_SIZE = 100;
 
 const SeverityCell = (props: CustomCellRendererProps) => <SeverityBadge severity={severityName(props.value)} />;
 const StatusCell = (props: CustomCellRendererProps) => (props.data ? <StatusBadge status={props.value as string} /> : null);
@@ -70,15 +68,6 @@ interface Page {
   items: Finding[];
   total?: number;
   next_cursor?: string | null;
-}
-
-export function filtersOf(params: URLSearchParams): Record<string, string> {
-  const filters: Record<string, string> = {};
-  for (const key of FILTER_PARAMS) {
-    const value = params.get(key);
-    if (value) filters[key] = value;
-  }
-  return filters;
 }
 
 export default function FindingsPage() {
@@ -121,14 +110,8 @@ export default function FindingsPage() {
         const sortKey = sort?.colId ?? (sortBy || undefined);
         const order = sort ? sort.sort : sortBy ? sortOrder : undefined;
         const cursor = cursors.get(`${sortKey}|${order}|${request.startRow}`);
-        const path = `/api/vulnerabilities${query({
-          ...filters,
-          sort_by: sortKey,
-          sort_order: order,
-          limit: request.endRow - request.startRow,
-          ...(cursor ? { cursor } : { offset: request.startRow }),
-        })}`;
-        get<Page>(path).then(
+        const path = pagePath(filters, sortKey, order, request.endRow - request.startRow, cursor ? { cursor } : { offset: request.startRow });
+        (takePrefetched<Page>(path) ?? get<Page>(path)).then(
           (page) => {
             setLoadError(undefined);
             if (typeof page.total === 'number') setTotal(page.total);
