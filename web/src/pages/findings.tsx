@@ -198,7 +198,7 @@ export default function FindingsPage() {
             rowModelType="infinite"
             cacheBlockSize={PAGE_SIZE}
             maxBlocksInCache={50}
-            infiniteInitialRowCount={PAGE_SIZE}
+            infiniteInitialRowCount={1}
             columnDefs={columnDefs}
             defaultColDef={{ sortable: true, resizable: true, suppressHeaderMenuButton: true }}
             getRowId={(p) => String(p.data.id)}
