@@ -288,7 +288,12 @@ describe.skipIf(skip)('web application in chromium', () => {
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.reload();
     await page.getByRole('button', { name: 'Use light theme' }).waitFor();
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
     await shot('dashboard-dark');
+    await open('/findings');
+    await page.locator('.ag-row .ag-cell[col-id="hostname"]').first().waitFor();
+    await shot('findings-dark');
     await page.getByRole('button', { name: 'Use light theme' }).click();
   });
 
