@@ -5,6 +5,7 @@
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { get, query, upload } from '../api';
 import { useAuth } from '../auth';
+import { ConflictsCard } from '../conflicts';
 import { Card, Dialog, EmptyState, ErrorNotice, Field, Notice, ProgressBar, StatusBadge, TableSkeleton } from '../components';
 import { dateFromFileName, formatBytes, formatCount, formatDate, formatDuration, today } from '../format';
 import { useApi } from '../hooks';
@@ -267,6 +268,7 @@ export default function ImportsPage() {
           </>
         ) : null}
       </Card>
+      <ConflictsCard />
       <Dialog title="Import report" open={reportId !== null} onClose={() => updateParams({ report: null })} wide>
         {reportId ? <ReportById id={reportId} /> : null}
       </Dialog>
