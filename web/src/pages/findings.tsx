@@ -278,10 +278,10 @@ function FilterBar({ params }: { params: URLSearchParams }) {
         <input type="search" placeholder="host, IP, plugin…" value={text.q} onChange={(e) => setText({ ...text, q: e.target.value })} />
       </Field>
       <Field label="CVE">
-        <input type="search" placeholder="CVE-2024-…" value={text.cve} onChange={(e) => setText({ ...text, cve: e.target.value })} style={{ width: 150 }} />
+        <input type="search" placeholder="CVE-2024-…" value={text.cve} onChange={(e) => setText({ ...text, cve: e.target.value })} style={{ width: 130 }} />
       </Field>
       <Field label="Assignee">
-        <input type="search" value={text.assignee} onChange={(e) => setText({ ...text, assignee: e.target.value })} style={{ width: 130 }} />
+        <input type="search" value={text.assignee} onChange={(e) => setText({ ...text, assignee: e.target.value })} style={{ width: 110 }} />
       </Field>
       <label className="row" style={{ minHeight: 32 }}>
         <input type="checkbox" checked={params.get('overdue') === 'true'} onChange={(e) => updateParams({ overdue: e.target.checked ? 'true' : null })} />
