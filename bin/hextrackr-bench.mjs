@@ -14,6 +14,9 @@ if (command === 'import') {
 } else if (command === 'api') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/api-bench.ts');
+} else if (command === 'ui') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/ui-bench.ts');
 } else if (command === 'import-child') {
   const [file, scanDate] = rest;
   const { runImportCommand } = await import('../src/cli/import.command.ts');
@@ -24,6 +27,6 @@ if (command === 'import') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/workflow-bench.ts');
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N] | ui --rows N [--runs K]');
   process.exitCode = 2;
 }

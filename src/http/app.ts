@@ -1,4 +1,4 @@
-/** Builds the HTTP server: JSON API, multipart uploads and the progress WebSocket. */
+/** Builds the HTTP server: JSON API, multipart uploads, the progress WebSocket and the web application. */
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
@@ -8,7 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Application } from '../composition.ts';
 import { type DeclaredRoute, needsAccessDeclaration } from './access.ts';
 import { installAuthentication } from './auth/authentication.ts';
-import { errorBody, handleError } from './errors.ts';
+import { handleError } from './errors.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { assetsRoutes } from './routes/assets.routes.ts';
@@ -20,6 +20,7 @@ import { usersRoutes } from './routes/users.routes.ts';
 import { jobsRoutes } from './routes/jobs.routes.ts';
 import { tenableJobsRoutes } from './routes/tenable-jobs.routes.ts';
 import { workflowRoutes } from './routes/workflow.routes.ts';
+import { registerWebApplication } from './web-app.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
 export interface HttpServerOptions {
@@ -61,9 +62,7 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(multipart, { limits: { fileSize: hex.config.maxUploadMb * 1024 * 1024, files: 1, fields: 10 } });
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody('not_found', `no route for ${request.method} ${request.url}`));
-  });
+  await registerWebApplication(app);
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ status: 'ok', dialect: hex.database.dialect }));
   await app.register(async (scope) => authRoutes(scope, hex));
   await app.register(async (scope) => usersRoutes(scope, hex));
