@@ -4,7 +4,7 @@
  * scan, then the rows for those ids with their plugin name and last sighting.
  * Sort expressions match the indexes of migration 2026_11_23_1710_findings_query exactly.
  */
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import { CLOSED_STATUSES, type FindingCursor, type FindingFilter, type FindingSort, type FindingSortKey } from '../../domain/finding-query.ts';
 import { normalizeHost } from '../../domain/finding-identity.ts';
 import type { DatabaseSchema } from '../schema.ts';
@@ -33,6 +33,10 @@ const SORTS: Record<FindingSortKey, SortSpec> = {
   status: { expression: sql`f.status`, type: 'TEXT', needsSightings: false },
   id: { expression: sql`f.id`, type: 'INTEGER', needsSightings: false },
 };
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -94,15 +98,16 @@ const LIST_COLUMNS = sql`f.id, f.asset_id, f.host_key, f.hostname, f.ip_address,
  * lifecycle index tempts the planner away from the primary key, which lets every batch continue
  * where the previous one stopped instead of rescanning the index.
  */
-function conditions(filter: FindingFilter, options: { walkById?: boolean } = {}): { where: RawBuilder<unknown>; needsSightings: boolean } {
+function conditions(db: Db, filter: FindingFilter, options: { walkById?: boolean } = {}): { where: RawBuilder<unknown>; needsSightings: boolean } {
   const parts: RawBuilder<unknown>[] = [];
   let needsSightings = false;
   const searching = filter.q !== undefined && filter.q.trim() !== '';
   // Free text, one host, one CVE or one assignee match few findings, best found through that
-  // filter's own index and then sorted. Written as `lifecycle || ''`, lifecycle cannot tempt the
-  // planner (SQLite has no statistics by default) into walking a lifecycle-led sort index instead.
+  // filter's own index and then sorted. Written as `lifecycle || ''`, lifecycle cannot tempt
+  // SQLite's planner (no statistics by default) into walking a lifecycle-led sort index instead.
+  // PostgreSQL plans from statistics, which that form would blind: it gets the plain condition.
   const selective = filter.asset !== undefined || filter.cve !== undefined || filter.assignee !== undefined;
-  const unindexedLifecycle = searching || selective || options.walkById === true;
+  const unindexedLifecycle = !isPostgres(db) && (searching || selective || options.walkById === true);
   if (filter.lifecycle !== 'all') parts.push(unindexedLifecycle ? sql`f.lifecycle || '' = ${filter.lifecycle}` : sql`f.lifecycle = ${filter.lifecycle}`);
   if (filter.asset !== undefined) {
     const asset = filter.asset.trim();
@@ -165,7 +170,7 @@ export interface FindingPageRequest {
 /** The ids of one page in order with their sort values (limit + 1 rows tell whether more follow). */
 export async function findingPageIds(db: Db, request: FindingPageRequest): Promise<{ id: number; sort_value: string | number }[]> {
   const spec = SORTS[request.sort.by];
-  const { where, needsSightings } = conditions(request.filter);
+  const { where, needsSightings } = conditions(db, request.filter);
   const direction = sql.raw(request.sort.order === 'asc' ? 'ASC' : 'DESC');
   const beyond = sql.raw(request.sort.order === 'asc' ? '>' : '<');
   const from = sql`FROM findings f ${sightingsJoin(needsSightings || spec.needsSightings)}`;
@@ -196,7 +201,7 @@ export async function findingPageIds(db: Db, request: FindingPageRequest): Promi
 
 /** How many findings match (the same filters; the cursor does not change the total). */
 export async function countFindings(db: Db, filter: FindingFilter): Promise<number> {
-  const { where, needsSightings } = conditions(filter);
+  const { where, needsSightings } = conditions(db, filter);
   const result = await sql<{ n: number | string }>`SELECT count(*) AS n FROM findings f ${sightingsJoin(needsSightings)} WHERE ${where}`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
@@ -212,12 +217,16 @@ export async function findingRows(db: Db, ids: readonly number[]): Promise<Findi
   return ids.map((id) => byId.get(id)).filter((r): r is FindingListRow => r !== undefined);
 }
 
-/** One export batch: findings after `afterId` in id order (constant cost per batch whatever the depth). */
+/**
+ * One export batch: findings after `afterId` in id order, at constant cost whatever the depth (the
+ * bound on the sightings join lets PostgreSQL's merge join start there instead of at the first row).
+ */
 export async function findingBatchAfter(db: Db, filter: FindingFilter, afterId: number, size: number): Promise<FindingListRow[]> {
-  const { where } = conditions(filter, { walkById: true });
+  const { where } = conditions(db, filter, { walkById: true });
   const result = await sql<FindingListRow>`
     SELECT ${LIST_COLUMNS}
-    FROM findings f JOIN plugins p ON p.plugin_id = f.plugin_id LEFT JOIN finding_sightings s ON s.finding_id = f.id
+    FROM findings f JOIN plugins p ON p.plugin_id = f.plugin_id
+      LEFT JOIN finding_sightings s ON s.finding_id = f.id AND s.finding_id > ${afterId}
     WHERE ${where} AND f.id > ${afterId}
     ORDER BY f.id LIMIT ${size}`.execute(db);
   return result.rows;
