@@ -4,10 +4,10 @@
  * offset or by an opaque keyset cursor.
  */
 import type { SeverityLevel } from '../shared/severity.ts';
+import { WORKFLOW_STATUSES, type WorkflowStatus } from '../shared/workflow.ts';
 import { DomainError } from './errors.ts';
 
-export const WORKFLOW_STATUSES = ['New', 'Assigned', 'In Progress', 'Remediated', 'False Positive', 'Accepted Risk', 'Retest Requested'] as const;
-export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+export { WORKFLOW_STATUSES, type WorkflowStatus };
 
 /** Statuses that end the analyst's work on a finding: such findings are never overdue. */
 export const CLOSED_STATUSES: readonly WorkflowStatus[] = ['Remediated', 'False Positive', 'Accepted Risk'];
