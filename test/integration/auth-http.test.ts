@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CookieClient as Browser } from '../helpers/cookie-client.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 import { DIALECTS } from '../helpers/test-db.ts';
 
@@ -13,36 +14,6 @@ const ANALYST_PASSWORD = 'analyst password 1';
 
 interface ErrorBody {
   error: { code: string; message: string };
-}
-
-/** A browser: keeps the session cookie and sends the CSRF token it was given, when told to. */
-class Browser {
-  cookie: string | undefined;
-  csrf: string | undefined;
-  setCookies: string[] = [];
-  constructor(private readonly base: string) {}
-
-  async request<T = unknown>(method: string, path: string, options: { body?: unknown; csrf?: string | false } = {}) {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    const csrf = options.csrf === undefined ? this.csrf : options.csrf;
-    if (csrf) headers['x-csrf-token'] = csrf;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    this.setCookies = response.headers.getSetCookie();
-    for (const line of this.setCookies) {
-      const [pair] = line.split(';');
-      if (pair?.startsWith('hextrackr_session=')) this.cookie = pair.endsWith('=') ? undefined : pair;
-    }
-    const text = await response.text();
-    const body = (text ? JSON.parse(text) : undefined) as T;
-    if (body && typeof body === 'object' && 'csrfToken' in body && typeof body.csrfToken === 'string') this.csrf = body.csrfToken;
-    return { status: response.status, body };
-  }
 }
 
 function openSocket(url: string, headers: Record<string, string>): Promise<{ opened: boolean; status?: number }> {

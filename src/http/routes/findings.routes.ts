@@ -37,15 +37,15 @@ export const EXPORT_COLUMNS = [
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function csvBatch(items: readonly FindingItem[], header: boolean): string {
+function csvBatch(items: readonly FindingItem[]): string {
   const data = items.map((item) => EXPORT_COLUMNS.map((column) => (column === 'custom_tags' ? item.custom_tags.join('; ') : item[column])));
-  return Papa.unparse({ fields: [...EXPORT_COLUMNS], data }, { header, newline: '\r\n', escapeFormulae: FORMULA_START });
+  return Papa.unparse(data, { newline: '\r\n', escapeFormulae: FORMULA_START });
 }
 
 async function* csvChunks(batches: AsyncIterable<FindingItem[]>): AsyncGenerator<string> {
   // The BOM tells Excel the file is UTF-8.
-  yield `\uFEFF${csvBatch([], true)}\r\n`;
-  for await (const batch of batches) yield `${csvBatch(batch, false)}\r\n`;
+  yield `\uFEFF${Papa.unparse([[...EXPORT_COLUMNS]], { newline: '\r\n' })}\r\n`;
+  for await (const batch of batches) if (batch.length > 0) yield `${csvBatch(batch)}\r\n`;
 }
 
 async function* jsonChunks(batches: AsyncIterable<FindingItem[]>): AsyncGenerator<string> {
