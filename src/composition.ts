@@ -7,6 +7,11 @@ import type { Logger } from './logging/logger.ts';
 import { DashboardService } from './services/dashboard.service.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
+import type { TenableClientOptions } from './integrations/tenable/client/index.ts';
+import { TenableAssetSyncService } from './services/tenable-asset-sync.service.ts';
+import { TenableHistoryService } from './services/tenable-history.service.ts';
+import { TenableSettingsService } from './services/tenable-settings.service.ts';
+import { TenableSyncService } from './services/tenable-sync.service.ts';
 
 export interface Application {
   config: Config;
@@ -16,6 +21,10 @@ export interface Application {
   imports: ImportScanService;
   importsQuery: ImportsQueryService;
   dashboard: DashboardService;
+  /** Tenable credentials; `tenableSettings.client()` builds the client every sync uses. */
+  tenableSettings: TenableSettingsService;
+  /** syncAll / syncAssets / syncVulnerabilities / syncPlugins, and .assets (review), .plugins (mappings), .history. */
+  tenableSync: TenableSyncService;
   close(): Promise<void>;
 }
 
@@ -24,6 +33,8 @@ export interface ApplicationOptions {
   pgSchema?: string;
   /** Run file imports in worker threads (the server: its event loop must keep serving). */
   importsInWorker?: boolean;
+  /** Options for every Tenable client the application builds (tests inject sleep and polling). */
+  tenableClientDefaults?: Partial<TenableClientOptions>;
 }
 
 export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
@@ -44,6 +55,17 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
+  const tenableHistory = new TenableHistoryService(database, { retentionDays: config.snapshotRetentionDays, logger });
+  const tenableSync = new TenableSyncService(database, imports, {
+    logger,
+    history: tenableHistory,
+    assets: new TenableAssetSyncService(database, { threshold: config.correlationThreshold }),
+  });
+  // File imports feed the monthly summary too (Tenable syncs refresh it themselves).
+  events.subscribe('import.progress', (progress) => {
+    if (progress.phase !== 'completed') return;
+    tenableHistory.refreshMonthOfImport(progress.importId).catch((err: unknown) => logger.warn('db', 'monthly summary refresh failed', { error: String(err) }));
+  });
   return {
     config,
     logger,
@@ -52,6 +74,8 @@ export async function openApplication(config: Config, logger: Logger, options: A
     imports,
     importsQuery: new ImportsQueryService(database),
     dashboard: new DashboardService(database),
+    tenableSettings: new TenableSettingsService(database, config, logger, options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {}),
+    tenableSync,
     close: () => database.close(),
   };
 }

@@ -27,6 +27,12 @@ const ConfigSchema = z.object({
   tenableUrl: z.string().url('must be a URL such as https://cloud.tenable.com'),
   tenableAccessKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
   tenableSecretKey: z.string().regex(HEX64, 'must be 64 hexadecimal characters').optional(),
+  masterKey: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hexadecimal characters or 44 base64 characters')
+    .optional(),
+  snapshotRetentionDays: z.coerce.number().int().min(1).optional(),
+  correlationThreshold: z.coerce.number().int().min(0).max(100),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -47,6 +53,9 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   tenableUrl: 'TENABLE_URL',
   tenableAccessKey: 'TENABLE_ACCESS_KEY',
   tenableSecretKey: 'TENABLE_SECRET_KEY',
+  masterKey: 'HEXTRACKR_MASTER_KEY',
+  snapshotRetentionDays: 'HEXTRACKR_SNAPSHOT_RETENTION_DAYS',
+  correlationThreshold: 'HEXTRACKR_CORRELATION_THRESHOLD',
 };
 
 export class ConfigError extends Error {
@@ -91,6 +100,9 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     tenableUrl: pick('tenableUrl') ?? 'https://cloud.tenable.com',
     tenableAccessKey: pick('tenableAccessKey') || undefined,
     tenableSecretKey: pick('tenableSecretKey') || undefined,
+    masterKey: pick('masterKey') || undefined,
+    snapshotRetentionDays: pick('snapshotRetentionDays') || undefined,
+    correlationThreshold: pick('correlationThreshold') ?? 80,
   };
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
@@ -112,5 +124,6 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl?.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@'),
     tenableAccessKey: mask(config.tenableAccessKey),
     tenableSecretKey: mask(config.tenableSecretKey),
+    masterKey: mask(config.masterKey),
   };
 }

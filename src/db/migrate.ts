@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run on Kysely<any> by design: they must not depend on the current schema types */
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
+import * as tenable from './migrations/2026_11_23_1740_tenable.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_core_schema': coreSchema,
+  '2026_11_23_1740_tenable': tenable,
 };
 
 async function migrator(db: Kysely<any>): Promise<Migrator> {

@@ -10,6 +10,7 @@ import { needsAccessDeclaration } from './access.ts';
 import { errorBody, handleError } from './errors.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { importsRoutes } from './routes/imports.routes.ts';
+import { tenableRoutes } from './routes/tenable.routes.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
 export async function buildHttpServer(hex: Application): Promise<FastifyInstance> {
@@ -47,6 +48,7 @@ export async function buildHttpServer(hex: Application): Promise<FastifyInstance
   app.get('/api/health', { config: { access: 'public' } }, async () => ({ status: 'ok', dialect: hex.database.dialect }));
   await app.register(async (scope) => importsRoutes(scope, hex));
   await app.register(async (scope) => dashboardRoutes(scope, hex));
+  await app.register(async (scope) => tenableRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
   return app;
 }

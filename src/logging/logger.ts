@@ -1,7 +1,7 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
 /** Closed set of log categories, so every line says which part of the system wrote it. */
-export type LogCategory = 'lifecycle' | 'http' | 'import' | 'db' | 'ws' | 'cli';
+export type LogCategory = 'lifecycle' | 'http' | 'import' | 'db' | 'ws' | 'cli' | 'tenable';
 
 export interface Logger {
   info(category: LogCategory, message: string, extra?: Record<string, unknown>): void;
@@ -13,7 +13,7 @@ export interface Logger {
 }
 
 /** Keys whose values never reach a log line, wherever they appear. */
-const REDACT = ['*.password', '*.apiKey', '*.secretKey', '*.accessKey', '*.token', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
+const REDACT = ['*.password', '*.apiKey', '*.secretKey', '*.accessKey', '*.token', '*.authorization', '*.access_key', '*.secret_key', '*.masterKey', '*.master_key', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const base = pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination ?? process.stderr);
