@@ -57,7 +57,7 @@ export const CONFIDENCE = {
   ip: 65,
   sharedIp: 55,
   ipAlsoMatches: 5,
-  macAlsoMatches: 10,
+  macAlsoMatches: 15,
   conflict: 10,
   /** Heuristic matches never claim the certainty of a UUID. */
   heuristicCeiling: 99,

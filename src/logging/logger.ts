@@ -13,7 +13,9 @@ export interface Logger {
 }
 
 /** Keys whose values never reach a log line, wherever they appear. */
-const REDACT = ['*.password', '*.apiKey', '*.secretKey', '*.accessKey', '*.token', '*.authorization', '*.access_key', '*.secret_key', '*.masterKey', '*.master_key', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
+const SECRET_KEYS = ['password', 'apiKey', 'secretKey', 'accessKey', 'access_key', 'secret_key', 'masterKey', 'master_key', 'token', 'authorization'];
+// Top level (extra fields are spread there) and one level down.
+const REDACT = [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const base = pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination ?? process.stderr);

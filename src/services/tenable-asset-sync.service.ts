@@ -80,7 +80,7 @@ function toKnown(row: KnownAssetRow): KnownAsset {
 
 function tenableFields(t: TenableAssetRecord, decision: Pick<CorrelationDecision, 'method' | 'confidence' | 'manualReviewRequired'>, today: string, now: string): AssetTenableFields {
   const fqdn = t.fqdns[0] ?? null;
-  const hostname = t.hostnames.map(shortName).find(Boolean) ?? (fqdn ? shortName(fqdn) : '') ?? '';
+  const hostname = t.hostnames.map(shortName).find(Boolean) ?? (fqdn ? shortName(fqdn) : '');
   return {
     tenable_uuid: t.uuid,
     hostname: hostname || null,
@@ -155,6 +155,12 @@ export class TenableAssetSyncService {
       if (decision.assetId !== null) {
         const row = rows.get(decision.assetId);
         const fields = tenableFields(record, decision, today, now);
+        if (row && row.manual_review_required === 1 && decision.method === 'UUID Exact Match') {
+          // Still awaiting a person: the doubt (method, confidence, flag) stays until they decide.
+          fields.correlation_method = (row.correlation_method ?? fields.correlation_method) as AssetTenableFields['correlation_method'];
+          fields.correlation_confidence = row.correlation_confidence;
+          fields.manual_review_required = 1;
+        }
         if (row) updates.push({ ...fields, id: row.id, host_key: row.host_key, first_seen: row.first_seen, created_at: row.created_at });
         else {
           // Created earlier in this run (cannot happen for one UUID, but keep the row consistent).

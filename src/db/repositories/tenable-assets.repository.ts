@@ -16,14 +16,17 @@ export interface KnownAssetRow {
   mac_addresses: string;
   first_seen: string;
   created_at: string;
+  correlation_method: string | null;
+  correlation_confidence: number;
+  manual_review_required: number;
 }
 
 export async function loadKnownAssets(db: Db): Promise<KnownAssetRow[]> {
   const rows = await db
     .selectFrom('assets')
-    .select(['id', 'tenable_uuid', 'host_key', 'hostname', 'fqdn', 'ip_addresses', 'mac_addresses', 'first_seen', 'created_at'])
+    .select(['id', 'tenable_uuid', 'host_key', 'hostname', 'fqdn', 'ip_addresses', 'mac_addresses', 'first_seen', 'created_at', 'correlation_method', 'correlation_confidence', 'manual_review_required'])
     .execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows.map((r) => ({ ...r, id: Number(r.id), correlation_confidence: Number(r.correlation_confidence), manual_review_required: Number(r.manual_review_required) }));
 }
 
 /** The Tenable-owned fields of an asset row. */
