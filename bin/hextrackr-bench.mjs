@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark; `import-child` is its per-day child process.
+// Benchmarks: `import` runs the import benchmark (`import-child`: its per-day child); `sync` the Tenable sync benchmark (`sync-child`: the measured process).
 import { register } from 'tsx/esm/api';
 
 register();
@@ -13,7 +13,14 @@ if (command === 'import') {
   const code = await runImportCommand([file], { scanDate, format: 'auto', scope: 'all', json: true });
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
   process.exitCode = code;
+} else if (command === 'sync') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/sync-bench.ts');
+} else if (command === 'sync-child') {
+  const [chunkAssets, rate, parallel] = rest;
+  const { runSyncChild } = await import('../scripts/bench/sync-child.ts');
+  await runSyncChild(Number(chunkAssets), Number(rate), Number(parallel));
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | sync --assets N --findings M [--db sqlite|postgres]');
   process.exitCode = 2;
 }

@@ -29,14 +29,22 @@ export function severityForCvss(score: number, version: 2 | 3 = 3): 'None' | 'Lo
   return 'Critical';
 }
 
-/** Does the plugin's risk factor agree with its CVSS score (v3 when known, else v2)? Undefined when consistent or unknown. */
+/**
+ * Does the plugin's risk factor agree with its CVSS scores? Tenable derives the risk factor from
+ * CVSS v2 and newer plugins from v3, so it is consistent when it falls in either score's band.
+ * Undefined when consistent or when there is nothing to compare.
+ */
 export function cvssSeverityMismatch(riskFactor: string | null | undefined, cvss3: number | null | undefined, cvss2: number | null | undefined): string | undefined {
   if (!riskFactor) return undefined;
-  const [score, version] = cvss3 !== null && cvss3 !== undefined ? [cvss3, 3 as const] : cvss2 !== null && cvss2 !== undefined ? [cvss2, 2 as const] : [undefined, 3 as const];
-  if (score === undefined) return undefined;
-  const expected = severityForCvss(score, version);
-  if (riskFactor.trim().toLowerCase() === expected.toLowerCase()) return undefined;
-  return `risk factor ${riskFactor} does not match CVSS v${version} ${score} (${expected})`;
+  const stated = riskFactor.trim().toLowerCase();
+  const bands: string[] = [];
+  if (cvss2 !== null && cvss2 !== undefined) bands.push(`CVSS v2 ${cvss2} (${severityForCvss(cvss2, 2)})`);
+  if (cvss3 !== null && cvss3 !== undefined) bands.push(`CVSS v3 ${cvss3} (${severityForCvss(cvss3, 3)})`);
+  if (bands.length === 0) return undefined;
+  const consistent =
+    (cvss2 !== null && cvss2 !== undefined && severityForCvss(cvss2, 2).toLowerCase() === stated) ||
+    (cvss3 !== null && cvss3 !== undefined && severityForCvss(cvss3, 3).toLowerCase() === stated);
+  return consistent ? undefined : `risk factor ${riskFactor} does not match ${bands.join(' or ')}`;
 }
 
 export function validScore(value: number | null | undefined): boolean {

@@ -68,6 +68,8 @@ export interface SyncAllOptions {
   scanDate?: string | undefined;
   onProgress?: ((progress: SyncProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Assets per vulnerability export chunk (default 500): smaller chunks, less memory per chunk held. */
+  assetsPerChunk?: number | undefined;
   /** Skip the plugin catalogue (e.g. a quick sync). */
   skipPlugins?: boolean | undefined;
 }
@@ -133,6 +135,7 @@ export class TenableSyncService {
     const vulnerabilities = await this.syncVulnerabilities(client, {
       full: options.full,
       scanDate: options.scanDate,
+      assetsPerChunk: options.assetsPerChunk,
       signal: options.signal,
       applyRetention: false,
       onProgress: (n) => {
