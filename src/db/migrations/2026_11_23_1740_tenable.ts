@@ -14,6 +14,8 @@ function statements(isPg: boolean): string[] {
   return [
     `ALTER TABLE assets ADD COLUMN manual_review_required INTEGER NOT NULL DEFAULT 0 CHECK (manual_review_required IN (0, 1))`,
     `CREATE INDEX assets_manual_review ON assets (manual_review_required) WHERE manual_review_required = 1`,
+    // The monthly summary counts these without reading the findings table (imports never write status).
+    `CREATE INDEX findings_closed_by_decision ON findings (status) WHERE status IN ('False Positive', 'Accepted Risk')`,
     `CREATE TABLE tenable_settings (
       name ${key} PRIMARY KEY,
       value TEXT NOT NULL,
@@ -92,5 +94,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(db);
   }
   await sql.raw(`DROP INDEX IF EXISTS assets_manual_review`).execute(db);
+  await sql.raw(`DROP INDEX IF EXISTS findings_closed_by_decision`).execute(db);
   await sql.raw(`ALTER TABLE assets DROP COLUMN manual_review_required`).execute(db);
 }
