@@ -1,5 +1,5 @@
 /**
- * npm run bench:sync -- --assets 20000 --findings 1000000 [--db sqlite|postgres] [--chunk-assets 50] [--parallel 2] [--rate 600]
+ * npm run bench:sync -- --assets 20000 --findings 1000000 [--db sqlite|postgres] [--chunk-assets 50] [--parallel 2] [--rate 600] [--heap-mb N]
  *
  * Starts the Tenable simulator in its own process (its CPU and memory are not HexTrackr's), then a
  * fresh HexTrackr database in a child process that runs one full syncAll (assets, vulnerabilities,
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: '.bench' },
     'chunk-assets': { type: 'string', default: '50' },
     parallel: { type: 'string', default: '2' },
+    'heap-mb': { type: 'string' },
     rate: { type: 'string', default: '600' },
     keep: { type: 'boolean', default: false },
   },
@@ -63,7 +64,9 @@ const sim = await startSimulator();
 try {
   const started = performance.now();
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', values['chunk-assets'], values.rate, values.parallel], {
+    // --heap-mb caps V8's old space in the measured process: its live set is small, but V8 collects lazily.
+    const heap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
+    const child = spawn(process.execPath, [...heap, path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', values['chunk-assets'], values.rate, values.parallel], {
       env: { ...process.env, ...env, TENABLE_URL: sim.url, TENABLE_ACCESS_KEY: sim.accessKey, TENABLE_SECRET_KEY: sim.secretKey, HEXTRACKR_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -82,7 +85,7 @@ try {
     plugins: { processed: number } | null;
   };
   const v = result.vulnerabilities;
-  console.log(`\nbench:sync  assets=${values.assets}  findings=${values.findings}  db=${values.db}  node=${process.version}  chunk=${values['chunk-assets']} assets x${values.parallel} parallel  client rate=${values.rate}/min`);
+  console.log(`\nbench:sync  assets=${values.assets}  findings=${values.findings}  db=${values.db}  node=${process.version}  chunk=${values['chunk-assets']} assets x${values.parallel} parallel  client rate=${values.rate}/min  heap cap=${values['heap-mb'] ?? 'none'} MB`);
   console.log('wall s (process) | syncAll s | findings read | findings/s | open findings | assets | plugins | peak RSS MB');
   console.log(
     [seconds.toFixed(1), result.syncSeconds.toFixed(1), v.rowsRead, Math.round(v.rowsRead / result.syncSeconds), v.findings, result.assets.exported, result.plugins?.processed ?? 0, Math.round(result.maxRssKb / 1024)]
