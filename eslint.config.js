@@ -30,6 +30,12 @@ export default tseslint.config(
   layer(['src/services/**'], ['**/http/**', '**/cli/**'], 'Services know no transport.'),
   layer(['src/http/**'], ['**/db/repositories/**', '**/importers/*/**'], 'HTTP handlers are thin: call services, never SQL or parsers.'),
   {
+    // The web application runs in the browser and talks to the server over HTTP only.
+    files: ['web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], message: 'web/ talks to the server over HTTP only.' }] }] },
+  },
+  {
     files: ['src/cli/**', 'scripts/**', 'bin/**'],
     rules: { 'no-console': 'off' },
   },

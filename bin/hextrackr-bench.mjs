@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark (`import-child`: its per-day child); `sync` the Tenable sync benchmark (`sync-child`: the measured process).
+// Benchmarks: `import` runs the import benchmark (`import-child`: its per-day child), `api` the HTTP API benchmark,
+// `sync` the Tenable sync benchmark (`sync-child`: the measured process), `jobs` the job benchmark, `workflow` workflow writes
+// on an existing database, `ui` the findings grid's first rows in chromium.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -7,12 +9,24 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === 'import') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/import-bench.ts');
+} else if (command === 'jobs') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/jobs-bench.ts');
+} else if (command === 'api') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/api-bench.ts');
+} else if (command === 'ui') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/ui-bench.ts');
 } else if (command === 'import-child') {
   const [file, scanDate] = rest;
   const { runImportCommand } = await import('../src/cli/import.command.ts');
   const code = await runImportCommand([file], { scanDate, format: 'auto', scope: 'all', json: true });
   console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
   process.exitCode = code;
+} else if (command === 'workflow') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/workflow-bench.ts');
 } else if (command === 'sync') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/sync-bench.ts');
@@ -21,6 +35,6 @@ if (command === 'import') {
   const { runSyncChild } = await import('../scripts/bench/sync-child.ts');
   await runSyncChild(Number(chunkAssets), Number(rate), Number(parallel));
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | sync --assets N --findings M [--db sqlite|postgres]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | sync --assets N --findings M [--db sqlite|postgres] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N] | ui --rows N [--runs K]');
   process.exitCode = 2;
 }

@@ -1,10 +1,17 @@
 /** Composition root: config -> logger -> database (migrated) -> services. */
+import type { Transporter } from 'nodemailer';
 import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { currentSchema } from './db/repositories/jobs.repository.ts';
 import { EventBus } from './events/event-bus.ts';
+import type { TenableClient } from './integrations/tenable/client/index.ts';
 import type { Logger } from './logging/logger.ts';
+import { AuthService } from './services/auth.service.ts';
+import { AssetsQueryService } from './services/assets-query.service.ts';
 import { DashboardService } from './services/dashboard.service.ts';
+import { FindingsQueryService } from './services/findings-query.service.ts';
+import { ImportGenerationCache } from './services/import-generation-cache.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
 import type { TenableClientOptions } from './integrations/tenable/client/index.ts';
@@ -12,6 +19,14 @@ import { TenableAssetSyncService } from './services/tenable-asset-sync.service.t
 import { TenableHistoryService } from './services/tenable-history.service.ts';
 import { TenableSettingsService } from './services/tenable-settings.service.ts';
 import { TenableSyncService } from './services/tenable-sync.service.ts';
+import { type JobChannel, localJobChannel, pgJobChannel } from './services/jobs/channel.ts';
+import { type Dispatcher, LocalDispatcher, PgBossDispatcher } from './services/jobs/dispatch.ts';
+import { tenableScanHandler } from './services/jobs/handlers/tenable-scan.handler.ts';
+import { type TenableJobDeps, vulnerabilitySyncHandler } from './services/jobs/handlers/tenable-vulnerability-sync.handler.ts';
+import { importProgressUpdate } from './services/jobs/import-relay.ts';
+import { JobService, type JobServiceSettings } from './services/jobs/job.service.ts';
+import { JobNotifier } from './services/jobs/notifier.ts';
+import { WorkflowService } from './services/workflow.service.ts';
 
 export interface Application {
   config: Config;
@@ -25,6 +40,15 @@ export interface Application {
   tenableSettings: TenableSettingsService;
   /** syncAll / syncAssets / syncVulnerabilities / syncPlugins, and .assets (review), .plugins (mappings), .history. */
   tenableSync: TenableSyncService;
+  auth: AuthService;
+  jobs: JobService;
+  /** The Tenable client every sync, job and live scan status uses: stored credentials, else TENABLE_* env. */
+  tenableClient(): Promise<TenableClient>;
+  workflow: WorkflowService;
+  findingsQuery: FindingsQueryService;
+  assetsQuery: AssetsQueryService;
+  /** Figures from scanner-owned data, kept until the next import completes (clear() after any other such write). */
+  scannerDataCache: ImportGenerationCache;
   close(): Promise<void>;
 }
 
@@ -35,7 +59,19 @@ export interface ApplicationOptions {
   importsInWorker?: boolean;
   /** Options for every Tenable client the application builds (tests inject sleep and polling). */
   tenableClientDefaults?: Partial<TenableClientOptions>;
+  /** Run background jobs in this process (the server does). */
+  jobWorker?: boolean;
+  /** Overrides of the job settings taken from the configuration (tests inject a clock, short delays). */
+  jobSettings?: Partial<JobServiceSettings>;
+  /** Replaces the stored-credentials client (tests point it at the simulator with a fast clock). */
+  tenableClient?: () => TenableClient | Promise<TenableClient>;
+  /** Replaces the SMTP transport built from HEXTRACKR_SMTP_URL (tests use nodemailer's JSON transport). */
+  mailTransport?: Transporter;
+  /** Run the periodic workflow sweep (accepted risks expire) at start and hourly (the server). */
+  periodicSweeps?: boolean;
 }
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
   const database = createDatabase({
@@ -66,6 +102,53 @@ export async function openApplication(config: Config, logger: Logger, options: A
     if (progress.phase !== 'completed') return;
     tenableHistory.refreshMonthOfImport(progress.importId).catch((err: unknown) => logger.warn('db', 'monthly summary refresh failed', { error: String(err) }));
   });
+
+  let channel: JobChannel;
+  let dispatcher: Dispatcher;
+  if (database.dialect === 'postgres' && config.databaseUrl) {
+    const schema = options.pgSchema ?? (await currentSchema(database.db));
+    channel = await pgJobChannel(database, config.databaseUrl, schema, events, logger);
+    dispatcher = new PgBossDispatcher(config.databaseUrl, `${schema}_pgboss`.slice(0, 63), logger);
+  } else {
+    channel = localJobChannel(events);
+    dispatcher = new LocalDispatcher(1000);
+  }
+  const notifier = new JobNotifier(logger, { smtpUrl: config.smtpUrl, smtpFrom: config.smtpFrom, ...(options.mailTransport ? { transport: options.mailTransport } : {}) });
+  const jobs = new JobService(database, channel, dispatcher, notifier, logger, {
+    concurrency: config.jobConcurrency,
+    heartbeatMs: config.jobHeartbeatMs,
+    staleMs: config.jobStaleMs,
+    retryBaseMs: config.jobRetryBaseMs,
+    sweepMs: Math.min(1000, config.jobHeartbeatMs),
+    ...options.jobSettings,
+  });
+  const tenableSettings = new TenableSettingsService(database, config, logger, options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {});
+  const injectedClient = options.tenableClient;
+  const tenableClient = injectedClient ? async () => injectedClient() : () => tenableSettings.client();
+  const tenableJobs: TenableJobDeps = { database, sync: tenableSync, client: tenableClient, scanPollMs: config.tenableScanPollMs };
+  jobs.register(vulnerabilitySyncHandler(tenableJobs));
+  jobs.register(tenableScanHandler(tenableJobs));
+  const stopImportRelay = events.subscribe('import.progress', (progress) => jobs.publishProgress(importProgressUpdate(progress)));
+  if (options.jobWorker) await jobs.startWorker();
+  const workflow = new WorkflowService(database);
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  if (options.periodicSweeps) {
+    const expire = () => {
+      sweeping = workflow
+        .expireAcceptedRisks()
+        .then((expired) => {
+          if (expired > 0) logger.info('workflow', 'accepted risks expired', { expired });
+        })
+        .catch((err: unknown) => logger.error('workflow', 'accepted-risk expiry sweep failed', { error: err instanceof Error ? err.message : String(err) }));
+    };
+    expire();
+    sweep = setInterval(expire, SWEEP_INTERVAL_MS);
+    sweep.unref();
+  }
+  const scannerDataCache = new ImportGenerationCache(database);
+  const findingsQuery = new FindingsQueryService(database, scannerDataCache);
+  const assetsQuery = new AssetsQueryService(database, findingsQuery, scannerDataCache);
   return {
     config,
     logger,
@@ -73,9 +156,29 @@ export async function openApplication(config: Config, logger: Logger, options: A
     events,
     imports,
     importsQuery: new ImportsQueryService(database),
-    dashboard: new DashboardService(database),
-    tenableSettings: new TenableSettingsService(database, config, logger, options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {}),
+    dashboard: new DashboardService(database, assetsQuery, scannerDataCache),
+    tenableSettings,
     tenableSync,
-    close: () => database.close(),
+    findingsQuery,
+    assetsQuery,
+    scannerDataCache,
+    auth: new AuthService(database, {
+      policy: {
+        maxFailedLogins: config.loginMaxAttempts,
+        lockoutMinutes: config.loginLockoutMinutes,
+        sessionIdleHours: config.sessionIdleHours,
+        sessionMaxDays: config.sessionMaxDays,
+      },
+    }),
+    jobs,
+    tenableClient,
+    workflow,
+    async close() {
+      clearInterval(sweep);
+      await sweeping;
+      stopImportRelay();
+      await jobs.close();
+      await database.close();
+    },
   };
 }

@@ -8,8 +8,11 @@ import { buildHttpServer } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runImportCommand } from './import.command.ts';
 import { runPruneSnapshotsCommand, runTenableSyncCommand, type SyncCommandOptions } from './sync.command.ts';
+import { runScannerSyncCommand, type ScannerSyncCommandOptions } from './scanner-sync.command.ts';
 import { FAULT_HELP } from '../integrations/tenable/simulator/faults.ts';
 import { runTenableSimCommand, type TenableSimCliOptions } from './tenable-sim.command.ts';
+import { runUserCreate, runUserList, runUserResetPassword, runUserToken, type UserCreateOptions, type UserTokenOptions } from './user.command.ts';
+import { ROLES } from '../shared/roles.ts';
 
 const program = new Command('hextrackr').description('HexTrackr vulnerability management').showHelpAfterError();
 
@@ -28,7 +31,15 @@ program
     const config = loadConfig(process.env, { host: options.host, port: options.port });
     const logger = createLogger(config.logLevel);
     logger.info('lifecycle', 'starting', { config: redactedConfig(config) });
-    const hex = await openApplication(config, logger, { importsInWorker: true });
+    const hex = await openApplication(config, logger, { importsInWorker: true, jobWorker: true, periodicSweeps: true });
+    const firstAdmin = await hex.auth.bootstrapAdmin({ username: config.adminUsername, password: config.adminPassword });
+    if (firstAdmin === 'created') logger.info('lifecycle', 'first admin created from HEXTRACKR_ADMIN_USERNAME', { username: config.adminUsername });
+    if (firstAdmin === 'needs-setup') {
+      logger.warn(
+        'lifecycle',
+        'no user exists yet: the first visitor must complete setup at /api/auth/setup (the web UI does this), or run `hextrackr user create --admin --username NAME`',
+      );
+    }
     const server = await buildHttpServer(hex);
     const address = await server.listen({ host: config.host, port: config.port });
     logger.info('lifecycle', `HexTrackr listening on ${address}`, { dialect: hex.database.dialect });
@@ -81,9 +92,9 @@ program
     process.once('SIGTERM', stop);
   });
 
-program
-  .command('sync')
-  .description('pull findings from a scanner API into HexTrackr')
+const sync = program.command('sync').description('pull findings from a scanner API into HexTrackr');
+
+sync
   .command('tenable')
   .description('Tenable VM assets, vulnerabilities (incremental since the last sync) and plugins; keys from POST /api/tenable/configure, else TENABLE_URL, TENABLE_ACCESS_KEY, TENABLE_SECRET_KEY')
   .option('--full', 'export everything, not only what changed since the last successful sync')
@@ -91,6 +102,73 @@ program
   .option('--json', 'print the summary as JSON')
   .action(async (options: SyncCommandOptions) => {
     process.exitCode = await runTenableSyncCommand(options);
+  });
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
+  return n;
+}
+
+const user = program.command('user').description('users and API tokens');
+user
+  .command('create')
+  .description('create a user; the first admin: user create --admin --username NAME')
+  .requiredOption('--username <name>', 'sign-in name (letters, digits, . _ @ -; case-insensitive)')
+  .option('--admin', 'make the user an admin')
+  .addOption(new Option('--role <role>', 'role').choices([...ROLES]))
+  .option('--display-name <name>', 'name shown in the UI (default: the username)')
+  .option('--password-stdin', 'read the password from stdin instead of asking on the terminal')
+  .action(async (options: UserCreateOptions) => {
+    process.exitCode = await runUserCreate(options);
+  });
+user
+  .command('list')
+  .description('list users')
+  .option('--json', 'print JSON')
+  .action(async (options: { json?: boolean }) => {
+    process.exitCode = await runUserList(options);
+  });
+user
+  .command('reset-password')
+  .description("set a user's password (ends their sessions, lifts a lockout)")
+  .argument('<username>')
+  .option('--password-stdin', 'read the password from stdin instead of asking on the terminal')
+  .action(async (username: string, options: { passwordStdin?: boolean }) => {
+    process.exitCode = await runUserResetPassword(username, options);
+  });
+user
+  .command('token')
+  .description('create an API token for a user and print it (once) on stdout')
+  .argument('<username>')
+  .addOption(new Option('--role <role>', "the token's role, at most the user's").choices([...ROLES]).makeOptionMandatory())
+  .option('--expires-days <n>', 'expire after N days (default: never)', positiveInteger)
+  .option('--name <name>', 'what the token is for (default: cli and the date)')
+  .action(async (username: string, options: UserTokenOptions) => {
+    process.exitCode = await runUserToken(username, options);
+  });
+
+sync
+  .command('tenable-sc')
+  .description('Tenable Security Center cumulative vulnerabilities (HEXTRACKR_SC_ACCESS_KEY, HEXTRACKR_SC_SECRET_KEY); resolves only on the hosts it lists')
+  .requiredOption('--url <url>', 'Security Center address, e.g. https://sc.example.com')
+  .option('--page-size <n>', 'records per /rest/analysis page (default 1000, at most 10000)', positiveInteger)
+  .option('--scan-date <date>', 'scan date for snapshots and totals (default today)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (options: ScannerSyncCommandOptions) => {
+    process.exitCode = await runScannerSyncCommand('tenable-sc', options);
+  });
+
+sync
+  .command('nessus')
+  .description('one Nessus scan\'s results, exported as .nessus (HEXTRACKR_NESSUS_ACCESS_KEY, HEXTRACKR_NESSUS_SECRET_KEY); resolves only on the scanned hosts')
+  .requiredOption('--url <url>', 'Nessus address, e.g. https://nessus.example.com:8834')
+  .requiredOption('--scan-id <id>', 'the scan whose results to export')
+  .option('--history-id <id>', 'a past run of the scan (default: the latest)', positiveInteger)
+  .option('--scan-date <date>', 'scan date for snapshots and totals (default today)')
+  .option('--json', 'print the summary as JSON')
+  .action(async (options: ScannerSyncCommandOptions) => {
+    process.exitCode = await runScannerSyncCommand('nessus', options);
   });
 
 const db = program.command('db').description('database maintenance');

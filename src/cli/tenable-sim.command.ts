@@ -103,6 +103,7 @@ export async function runTenableSimCommand(raw: TenableSimCliOptions, out: NodeJ
       `  X-ApiKeys header   ${sim.apiKeysHeader}`,
       `  Security Center    ${sim.sc.url}  (POST /rest/token as ${sim.sc.username} / ${sim.sc.password})`,
       `  SC API key         x-apikey: accesskey=${sim.sc.accessKey}; secretkey=${sim.sc.secretKey};`,
+      `  Nessus scanner     ${sim.url}  (same X-ApiKeys; scan ids ${sim.estate.scans.map((scan) => scan.id).join(', ')})`,
       `  estate             seed ${String(options.seed)}, ${options.assets} assets, ${options.findings} findings, day 0 = ${options.startDate}, ${options.clock} clock`,
       `  faults             ${describeFaults(options.faults)}`,
       `  next day           curl -X POST -H 'X-ApiKeys: ${sim.apiKeysHeader}' ${sim.url}/_simulator/advance-day`,

@@ -36,4 +36,36 @@ describe('loadConfig', () => {
   it('checks the format of Tenable keys', () => {
     expect(() => loadConfig({ TENABLE_ACCESS_KEY: 'short' })).toThrow(/TENABLE_ACCESS_KEY/);
   });
+
+  it('reads the sign-in settings, with defaults, and keeps the first admin password out of the summary', () => {
+    expect(loadConfig({})).toMatchObject({ secureCookies: false, sessionIdleHours: 12, sessionMaxDays: 7, loginMaxAttempts: 5, loginLockoutMinutes: 15 });
+    const config = loadConfig({
+      HEXTRACKR_SECURE_COOKIES: 'true',
+      HEXTRACKR_SESSION_IDLE_HOURS: '2',
+      HEXTRACKR_LOGIN_MAX_ATTEMPTS: '3',
+      HEXTRACKR_ADMIN_USERNAME: 'root',
+      HEXTRACKR_ADMIN_PASSWORD: 'very secret password',
+    });
+    expect(config).toMatchObject({ secureCookies: true, sessionIdleHours: 2, loginMaxAttempts: 3, adminUsername: 'root' });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('very secret password');
+    expect(() => loadConfig({ HEXTRACKR_SECURE_COOKIES: 'maybe' })).toThrow(/HEXTRACKR_SECURE_COOKIES.*true or false/);
+    expect(() => loadConfig({ HEXTRACKR_ADMIN_USERNAME: 'root' })).toThrow(/set both/);
+  });
+});
+
+describe('Security Center and Nessus keys', () => {
+  it('are read from HEXTRACKR_SC_* / HEXTRACKR_NESSUS_*, checked (SC 32 hex, Nessus 64 hex) and masked', () => {
+    const keys = { sc: 'c'.repeat(32), scSecret: 'd'.repeat(32), nessus: 'e'.repeat(64), nessusSecret: 'f'.repeat(64) };
+    const config = loadConfig({
+      HEXTRACKR_SC_ACCESS_KEY: keys.sc,
+      HEXTRACKR_SC_SECRET_KEY: keys.scSecret,
+      HEXTRACKR_NESSUS_ACCESS_KEY: keys.nessus,
+      HEXTRACKR_NESSUS_SECRET_KEY: keys.nessusSecret,
+    });
+    expect([config.scAccessKey, config.scSecretKey, config.nessusAccessKey, config.nessusSecretKey]).toEqual([keys.sc, keys.scSecret, keys.nessus, keys.nessusSecret]);
+    const shown = JSON.stringify(redactedConfig(config));
+    for (const key of Object.values(keys)) expect(shown).not.toContain(key);
+    expect(() => loadConfig({ HEXTRACKR_SC_ACCESS_KEY: 'a'.repeat(64) })).toThrow(/HEXTRACKR_SC_ACCESS_KEY.*32 hexadecimal/);
+    expect(() => loadConfig({ HEXTRACKR_NESSUS_SECRET_KEY: 'a'.repeat(32) })).toThrow(/HEXTRACKR_NESSUS_SECRET_KEY.*64 hexadecimal/);
+  });
 });

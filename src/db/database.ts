@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
+import { type CompiledQuery, type DatabaseConnection, type Driver, Kysely, type KyselyConfig, PostgresDialect, type QueryResult, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 
@@ -43,12 +43,22 @@ export interface Writer {
   readonly db: Kysely<DatabaseSchema>;
   /** The raw SQLite connection, for prepared-statement fast paths; undefined on PostgreSQL. */
   readonly sqlite?: BetterSqlite3.Database;
+  /** The raw PostgreSQL connection under `db`, for COPY; undefined on SQLite. */
+  readonly pg?: pg.PoolClient;
 }
 
 export interface DatabaseHandle {
   readonly dialect: DialectName;
   readonly db: Kysely<DatabaseSchema>;
   withWriter<T>(fn: (writer: Writer) => Promise<T>): Promise<T>;
+  /**
+   * For small bookkeeping writes (job status, heartbeats) that must never block the event loop.
+   * SQLite: a connection of its own that does not wait for the write lock (busy_timeout 0): while
+   * this process holds it for a rollover, a write fails at once with SQLITE_BUSY and the caller
+   * retries later (see isBusyError), instead of better-sqlite3 sleeping the whole thread.
+   * PostgreSQL: the shared pool.
+   */
+  readonly bookkeeping: Kysely<DatabaseSchema>;
   close(): Promise<void>;
 }
 
@@ -84,9 +94,18 @@ function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): B
 function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: shared }) });
+  let bookkeeping: Kysely<DatabaseSchema> | undefined;
   return {
     dialect: 'sqlite',
     db,
+    get bookkeeping() {
+      if (!bookkeeping) {
+        const raw = openSqlite(options.sqlitePath, 8, 'writer');
+        raw.pragma('busy_timeout = 0');
+        bookkeeping = new Kysely<DatabaseSchema>({ dialect: new PatientSqliteDialect({ database: raw }) });
+      }
+      return bookkeeping;
+    },
     async withWriter(fn) {
       const raw = openSqlite(options.sqlitePath, Math.min(WRITER_CACHE_MB, options.sqliteCacheMb), 'writer');
       const writerDb = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }), ...slowQueryLog(options) });
@@ -97,9 +116,52 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
       }
     },
     async close() {
+      await bookkeeping?.destroy();
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite whose statements wait for the write lock asynchronously: with busy_timeout 0 a blocked
+ * write fails at once, and it is retried after a timer (the event loop keeps running, so a
+ * rollover this same thread is applying can finish and release the lock).
+ */
+class PatientSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const inner = super.createDriver();
+    const patient = (connection: DatabaseConnection): DatabaseConnection => ({
+      async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await connection.executeQuery<R>(query);
+          } catch (error) {
+            if (!isBusyError(error) || attempt >= BUSY_RETRIES) throw error;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 * 2 ** Math.min(attempt, 6))));
+          }
+        }
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    });
+    return {
+      init: () => inner.init(),
+      acquireConnection: async () => patient(await inner.acquireConnection()),
+      beginTransaction: (connection, settings) => inner.beginTransaction(connection, settings),
+      commitTransaction: (connection) => inner.commitTransaction(connection),
+      rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
+      releaseConnection: (connection) => inner.releaseConnection(connection),
+      destroy: () => inner.destroy(),
+    };
+  }
+}
+
+/** About 10 minutes of waiting at 500 ms: longer than any rollover. */
+const BUSY_RETRIES = 1200;
+
+/** SQLite refused a write because another connection holds the write lock (only with busy_timeout 0). */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
@@ -113,8 +175,31 @@ function createPostgresHandle(options: DatabaseOptions): DatabaseHandle {
   return {
     dialect: 'postgres',
     db,
+    bookkeeping: db,
     async withWriter(fn) {
-      return db.connection().execute((conn) => fn({ dialect: 'postgres', db: conn }));
+      // Kysely over this one client (its release is ours to call), so the writer can also
+      // stream COPY on the very connection that holds the staging tables.
+      const client = await pool.connect();
+      const writerDb = new Kysely<DatabaseSchema>({
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () => ({ query: client.query.bind(client), release: () => undefined }),
+            end: async () => undefined,
+          } as unknown as pg.Pool,
+        }),
+        ...slowQueryLog(options),
+      });
+      let failure: unknown;
+      try {
+        return await fn({ dialect: 'postgres', db: writerDb, pg: client });
+      } catch (err) {
+        failure = err;
+        throw err;
+      } finally {
+        await writerDb.destroy();
+        // After a failure the connection may sit in an aborted COPY or transaction: discard it.
+        client.release(failure === undefined ? undefined : true);
+      }
     },
     async close() {
       await db.destroy();

@@ -1,11 +1,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations run on Kysely<any> by design: they must not depend on the current schema types */
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as coreSchema from './migrations/2026_11_23_1600_core_schema.ts';
+import * as auth from './migrations/2026_11_23_1700_auth.ts';
+import * as jobs from './migrations/2026_11_23_1730_jobs.ts';
+import * as workflow from './migrations/2026_11_23_1720_workflow.ts';
+import * as findingsQuery from './migrations/2026_11_23_1710_findings_query.ts';
 import * as tenable from './migrations/2026_11_23_1740_tenable.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1600_core_schema': coreSchema,
+  '2026_11_23_1700_auth': auth,
+  '2026_11_23_1730_jobs': jobs,
+  '2026_11_23_1720_workflow': workflow,
+  '2026_11_23_1710_findings_query': findingsQuery,
   '2026_11_23_1740_tenable': tenable,
 };
 
@@ -36,9 +44,26 @@ function check(result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Kysely's migrator looks its bookkeeping tables up across every schema of the server; when another
+ * schema is dropped meanwhile (tests sharing one PostgreSQL do that all the time) the lookup fails
+ * with "schema … does not exist" (3F000) although nothing is wrong with ours. Such a failure is retried.
+ */
+function droppedSchemaMeanwhile(result: MigrationResultSet): boolean {
+  const cause = result.error as { code?: unknown } | undefined;
+  return cause?.code === '3F000' && (result.results ?? []).every((r) => r.status !== 'Error');
+}
+
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  return check(await (await migrator(db)).migrateToLatest());
+  for (let attempt = 1; ; attempt++) {
+    const result = await (await migrator(db)).migrateToLatest();
+    if (attempt < 5 && droppedSchemaMeanwhile(result)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      continue;
+    }
+    return check(result);
+  }
 }
 
 /** Rolls every migration back (tests use it to prove down() works). */

@@ -1,5 +1,6 @@
 /** Row types of every table, for Kysely. Dates are ISO text (YYYY-MM-DD or full timestamps) in both dialects. */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Role } from '../shared/roles.ts';
 
 export interface PluginTable {
   plugin_id: string;
@@ -199,6 +200,10 @@ export interface FindingTable {
   sla_breach_date: string | null;
   last_modified_by: string | null;
   last_modified_at: string | null;
+  /** Where due_date came from: the SLA policy, a user, or null until the import that created the finding sets it. */
+  due_date_source: 'sla' | 'user' | null;
+  /** The open status an Accepted Risk returns to when its acceptance expires. */
+  status_before_acceptance: string | null;
   correlation_method: string | null;
   correlation_confidence: Generated<number>;
   manual_review_required: Generated<number>;
@@ -253,6 +258,163 @@ export interface DailyTotalsTable {
   updated_at: string;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  role: Role;
+  /** argon2id PHC string. */
+  password_hash: string;
+  disabled: Generated<number>;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 (hex) of the secret in the cookie; the secret itself is never stored. */
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  /** The earlier of last use + idle timeout and creation + absolute lifetime. */
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  role: Role;
+  /** SHA-256 (hex) of the whole token. */
+  token_hash: string;
+  /** The token's first characters, to recognise it in a list. */
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  /** When its last 'token.used' audit row was written (at most one per hour). */
+  use_audited_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  /** JSON object. */
+  details: Generated<string>;
+}
+
+export type JobStatus = 'queued' | 'waiting' | 'retrying' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** A background job (the spec's ScanJob). JSON columns hold text; the repository parses them. */
+export interface JobTable {
+  id: Generated<number>;
+  job_type: string;
+  status: JobStatus;
+  /** 1 low, 2 normal, 3 high, 4 critical. */
+  priority: number;
+  payload: string;
+  tenable_scan_id: string | null;
+  progress_percentage: Generated<number>;
+  current_phase: Generated<string>;
+  current_operation: Generated<string>;
+  assets_processed: Generated<number>;
+  vulnerabilities_processed: Generated<number>;
+  import_id: number | null;
+  attempts: Generated<number>;
+  max_attempts: number;
+  run_after: string;
+  window_start: string | null;
+  window_end: string | null;
+  cancel_requested: Generated<number>;
+  locked_by: string | null;
+  heartbeat_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  /** Handler state that survives a restart (e.g. a launched scan's uuid). */
+  checkpoint: string | null;
+  result: string | null;
+  notification: string | null;
+  schedule_id: number | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobProgressLogTable {
+  id: Generated<number>;
+  job_id: number;
+  at: string;
+  phase: string;
+  percentage: number;
+  message: string;
+  level: 'info' | 'warn' | 'error';
+}
+
+export interface JobScheduleTable {
+  id: Generated<number>;
+  name: string;
+  job_type: string;
+  cron: string;
+  payload: string;
+  priority: number;
+  window_start: string | null;
+  window_end: string | null;
+  enabled: number;
+  last_run_at: string | null;
+  next_run_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Append-only: one row per changed workflow field (triggers refuse UPDATE and DELETE). */
+export interface FindingHistoryTable {
+  id: Generated<number>;
+  finding_id: number;
+  changed_at: string;
+  changed_by: string;
+  source: 'user' | 'import' | 'sync' | 'system';
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+}
+
+export interface SyncConflictTable {
+  id: Generated<number>;
+  finding_id: number;
+  conflict_type: string;
+  sync_action: string;
+  resolution_strategy: string;
+  import_id: number | null;
+  detected_at: string;
+  /** JSON object. */
+  details: Generated<string>;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
+  resolution_note: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  /** JSON document. */
+  value: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface DatabaseSchema {
   plugins: PluginTable;
   plugin_cves: PluginCveTable;
@@ -266,6 +428,16 @@ export interface DatabaseSchema {
   finding_outputs: FindingOutputTable;
   finding_snapshots: FindingSnapshotTable;
   daily_totals: DailyTotalsTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  jobs: JobTable;
+  job_progress_log: JobProgressLogTable;
+  job_schedules: JobScheduleTable;
+  finding_history: FindingHistoryTable;
+  sync_conflicts: SyncConflictTable;
+  settings: SettingTable;
   tenable_settings: TenableSettingTable;
   asset_correlation_log: AssetCorrelationLogTable;
   scan_history: ScanHistoryTable;
@@ -276,3 +448,13 @@ export type ImportRow = Selectable<ImportTable>;
 export type NewImport = Insertable<ImportTable>;
 export type FindingRow = Selectable<FindingTable>;
 export type DailyTotalsRow = Selectable<DailyTotalsTable>;
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type JobRow = Selectable<JobTable>;
+export type NewJob = Insertable<JobTable>;
+export type JobProgressLogRow = Selectable<JobProgressLogTable>;
+export type JobScheduleRow = Selectable<JobScheduleTable>;
+export type FindingHistoryRow = Selectable<FindingHistoryTable>;
+export type SyncConflictRow = Selectable<SyncConflictTable>;

@@ -7,7 +7,15 @@ export type DomainErrorCode =
   | 'file_not_found'
   | 'import_format_error'
   | 'not_found'
-  | 'validation_error';
+  | 'validation_error'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'account_locked'
+  | 'forbidden'
+  /** The request contradicts the current state (a concurrent change, an already resolved conflict). */
+  | 'conflict'
+  /** The database stayed locked by another writer for too long; the request may be retried. */
+  | 'busy';
 
 export class DomainError extends Error {
   constructor(

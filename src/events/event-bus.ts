@@ -1,9 +1,12 @@
 /** Typed in-process events: services publish, transports (WebSocket, CLI progress bar) subscribe. */
 import { EventEmitter } from 'node:events';
 import type { ImportProgress } from '../shared/import-progress.ts';
+import type { JobProgressUpdate } from '../shared/job-progress.ts';
 
 export interface EventMap {
   'import.progress': ImportProgress;
+  /** Background jobs and file imports, from every server process (relayed over PostgreSQL NOTIFY). */
+  'job.progress': JobProgressUpdate;
 }
 
 export class EventBus {

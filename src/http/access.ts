@@ -2,8 +2,9 @@
  * Who may call a route. Every /api route declares one in its config (`config: { access: 'viewer' }`);
  * the server refuses to start with an undeclared route, so the role matrix test covers every route.
  */
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../shared/roles.ts';
+
+export { ROLES, type Role } from '../shared/roles.ts';
 export type Access = 'public' | 'authenticated' | Role;
 
 declare module 'fastify' {
@@ -16,6 +17,13 @@ declare module 'fastify' {
 export function needsAccessDeclaration(url: string): boolean {
   if (url === '/api/docs' || url.startsWith('/api/docs/')) return false;
   return url.startsWith('/api/') || url === '/ws';
+}
+
+/** A registered route and its declared access, as the server saw it. */
+export interface DeclaredRoute {
+  method: string | string[];
+  url: string;
+  access: Access | undefined;
 }
 
 /** The caller, once authenticated (by session cookie or API token). */

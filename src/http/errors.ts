@@ -11,6 +11,12 @@ const STATUS: Record<DomainErrorCode, number> = {
   import_format_error: 400,
   not_found: 404,
   validation_error: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  account_locked: 423,
+  forbidden: 403,
+  conflict: 409,
+  busy: 503,
 };
 
 export class HttpError extends Error {

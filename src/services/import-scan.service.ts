@@ -55,7 +55,8 @@ export interface StreamImportRequest {
   sourceName: string;
   /** Recorded as the import's format, e.g. tenable-vm-api. */
   format: string;
-  source: 'tenable';
+  /** The product the stream came from; incremental syncs find their last run by it. */
+  source: 'tenable' | 'tenable-sc' | 'nessus';
   scanDate?: string | undefined;
   scope?: RolloverScope | undefined;
 }
@@ -332,7 +333,7 @@ export class ImportScanService {
 
     const flushRejections = async () => {
       if (pendingRejections.length === 0) return;
-      staging.commit();
+      await staging.commit();
       await insertRejections(writer.db, context.importId, storedRejections, pendingRejections);
       storedRejections += pendingRejections.length;
       pendingRejections = [];

@@ -7,7 +7,7 @@ import { type Application, type ApplicationOptions, openApplication } from '../.
 import { type Config, loadConfig } from '../../src/config/env.ts';
 import type { DialectName } from '../../src/db/database.ts';
 import { buildHttpServer } from '../../src/http/app.ts';
-import type { Role } from '../../src/http/access.ts';
+import type { DeclaredRoute, Role } from '../../src/http/access.ts';
 import { silentLogger } from '../../src/logging/logger.ts';
 import { createTestLocation, type TestLocation } from './test-db.ts';
 
@@ -17,6 +17,8 @@ export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
   base: string;
   location: TestLocation;
+  /** Every route the server registered, in order (HEAD duplicates included). */
+  routes: DeclaredRoute[];
   /** Headers authenticating as a user of this role (created on first use). */
   headersFor(role: Role): Promise<Record<string, string>>;
   /** fetch with JSON body/response conveniences; `as` picks the role (default admin). */
@@ -44,12 +46,24 @@ export async function startTestServer(
     ...(location.options.pgSchema ? { pgSchema: location.options.pgSchema } : {}),
     ...options.app,
   });
-  const server = await buildHttpServer(hex);
+  const routes: DeclaredRoute[] = [];
+  const server = await buildHttpServer(hex, { onRoute: (route) => routes.push(route) });
   const base = await server.listen({ host: '127.0.0.1', port: 0 });
 
-  // Until authentication lands every request is allowed; it will mint an API token per role here.
-  async function headersFor(_role: Role): Promise<Record<string, string>> {
-    return {};
+  // One user and API token per role, created on first use through the real service.
+  const tokens = new Map<Role, Promise<string>>();
+  async function mintToken(role: Role): Promise<string> {
+    const user = await hex.auth.createUser({ username: `test-${role}`, role, password: `${role}-password-for-tests` }, { actor: 'test' });
+    const { token } = await hex.auth.createToken(user.id, { name: `${role} tests`, role }, role, { actor: 'test' });
+    return token;
+  }
+  async function headersFor(role: Role): Promise<Record<string, string>> {
+    let token = tokens.get(role);
+    if (!token) {
+      token = mintToken(role);
+      tokens.set(role, token);
+    }
+    return { authorization: `Bearer ${await token}` };
   }
 
   return {
@@ -57,6 +71,7 @@ export async function startTestServer(
     server,
     base,
     location,
+    routes,
     headersFor,
     async api<T>(method: string, path: string, opts: { as?: Role | 'anonymous'; body?: unknown } = {}) {
       const role = opts.as ?? 'admin';

@@ -49,6 +49,8 @@ export async function createTestLocation(dialect: DialectName): Promise<TestLoca
     dir,
     async remove() {
       await pgAdmin(`DROP SCHEMA ${schema} CASCADE`);
+      // The job queue (pg-boss) keeps its tables in a sibling schema.
+      await pgAdmin(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,54 +3,42 @@
  * progress over a real WebSocket, import report, dashboard figures, and the error shape.
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Application, openApplication } from '../../src/composition.ts';
-import { loadConfig } from '../../src/config/env.ts';
-import { buildHttpServer } from '../../src/http/app.ts';
-import { silentLogger } from '../../src/logging/logger.ts';
 import type { ImportProgress } from '../../src/shared/import-progress.ts';
+import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 import { tempDir, writeSimpleCsv } from '../helpers/scan-files.ts';
-import { createTestLocation, DIALECTS, type TestLocation } from '../helpers/test-db.ts';
+import { DIALECTS } from '../helpers/test-db.ts';
 
 describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
-  let location: TestLocation;
-  let hex: Application;
-  let server: FastifyInstance;
+  let test: TestServer;
   let base: string;
   let files: string;
+  /** An analyst's token: uploads need analyst, reads viewer. */
+  let auth: Record<string, string>;
 
   beforeAll(async () => {
-    location = await createTestLocation(dialect);
-    const config = loadConfig(
-      {},
-      { port: 0, dataDir: location.dir, sqlitePath: location.options.sqlitePath, databaseUrl: location.options.databaseUrl, logLevel: 'silent' },
-    );
-    hex = await openApplication(config, silentLogger(), {
-      importsInWorker: true,
-      ...(location.options.pgSchema ? { pgSchema: location.options.pgSchema } : {}),
-    });
-    server = await buildHttpServer(hex);
-    base = await server.listen({ host: '127.0.0.1', port: 0 });
+    test = await startTestServer(dialect, { app: { importsInWorker: true } });
+    base = test.base;
+    auth = await test.headersFor('analyst');
     files = tempDir();
   });
   afterAll(async () => {
-    await server.close();
-    await hex.close();
-    await location.remove();
+    await test.close();
   });
+
+  const get = (path: string) => fetch(`${base}${path}`, { headers: auth });
 
   async function upload(file: string, fields: Record<string, string>): Promise<Response> {
     const form = new FormData();
     for (const [key, value] of Object.entries(fields)) form.append(key, value);
     form.append('file', new Blob([readFileSync(file)]), file.split('/').pop());
-    return fetch(`${base}/api/vulnerabilities/import`, { method: 'POST', body: form });
+    return fetch(`${base}/api/vulnerabilities/import`, { method: 'POST', body: form, headers: auth });
   }
 
   function watch(): Promise<{ socket: WebSocket; events: ImportProgress[]; completed: (importId: number) => Promise<ImportProgress> }> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: auth });
       const events: ImportProgress[] = [];
       const waiters: { importId: number; resolve: (p: ImportProgress) => void }[] = [];
       socket.on('message', (raw) => {
@@ -97,25 +85,25 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     expect(ws.events.some((e) => e.importId === accepted.importId && e.phase === 'applying')).toBe(true);
     ws.socket.close();
 
-    const report = (await (await fetch(`${base}/api/imports/${accepted.importId}`)).json()) as Record<string, unknown>;
+    const report = (await (await get(`/api/imports/${accepted.importId}`)).json()) as Record<string, unknown>;
     expect(report).toMatchObject({ status: 'completed', rows_read: 300, rejected_count: 1, scan_date: '2025-04-01' });
     const expectedKeys = new Set(rows.map((r) => `${r.hostname.split('.')[0]}|${r.cve ?? r.pluginId}`));
     expect(Number(report.created_count)).toBe(expectedKeys.size);
     expect(report.rejections).toEqual([{ line: 302, field: 'hostname', reason: expect.any(String) }]);
 
-    const list = (await (await fetch(`${base}/api/imports`)).json()) as { items: { id: number }[]; total: number };
+    const list = (await (await get(`/api/imports`)).json()) as { items: { id: number }[]; total: number };
     expect(list.items.map((i) => i.id)).toContain(accepted.importId);
 
-    const summary = (await (await fetch(`${base}/api/dashboard/summary`)).json()) as { latest: { scanDate: string; total: { count: number } } };
+    const summary = (await (await get(`/api/dashboard/summary`)).json()) as { latest: { scanDate: string; total: { count: number } } };
     expect(summary.latest.scanDate).toBe('2025-04-01');
     expect(summary.latest.total.count).toBe(Number(report.created_count));
 
-    const trends = (await (await fetch(`${base}/api/dashboard/trends?from=2025-01-01&to=2025-12-31`)).json()) as { items: { scanDate: string }[] };
+    const trends = (await (await get(`/api/dashboard/trends?from=2025-01-01&to=2025-12-31`)).json()) as { items: { scanDate: string }[] };
     expect(trends.items.map((d) => d.scanDate)).toEqual(['2025-04-01']);
   });
 
   it('filters progress to the imports a client subscribed to', async () => {
-    const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: auth });
     await new Promise((r) => socket.on('open', r));
     const received: ImportProgress[] = [];
     const subscribed = new Promise((r) => socket.on('message', (raw) => {
@@ -128,7 +116,7 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     const file = writeSimpleCsv(files, 'other.csv', [{ hostname: 'x1', severity: 'Low', pluginId: '7' }]);
     const accepted = (await (await upload(file, { scan_date: '2025-04-02' })).json()) as { importId: number };
     for (let i = 0; i < 100; i++) {
-      const row = (await (await fetch(`${base}/api/imports/${accepted.importId}`)).json()) as { status: string };
+      const row = (await (await get(`/api/imports/${accepted.importId}`)).json()) as { status: string };
       if (row.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -151,15 +139,15 @@ describe.each(DIALECTS)('HTTP API on %s', (dialect) => {
     expect(badDate.status).toBe(400);
     expect(((await badDate.json()) as { error: { code: string } }).error.code).toBe('invalid_scan_date');
 
-    const noFile = await fetch(`${base}/api/vulnerabilities/import`, { method: 'POST', body: new FormData() });
+    const noFile = await fetch(`${base}/api/vulnerabilities/import`, { method: 'POST', body: new FormData(), headers: auth });
     expect(noFile.status).toBeGreaterThanOrEqual(400);
 
-    const missing = await fetch(`${base}/api/imports/424242`);
+    const missing = await get('/api/imports/424242');
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
 
-    const badQuery = await fetch(`${base}/api/dashboard/trends?from=yesterday`);
+    const badQuery = await get('/api/dashboard/trends?from=yesterday');
     expect(badQuery.status).toBe(400);
-    expect(((await badQuery.json()) as { error: { details: { field: string }[] } }).error.details[0]?.field).toBe('from');
+    expect(((await badQuery.json()) as { error: { details: { field: string }[] } }).error.details[0]?.field).toBe('querystring.from');
   });
 });

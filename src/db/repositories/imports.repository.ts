@@ -110,3 +110,16 @@ export async function lastCompletedImportRows(db: Db, source: string): Promise<n
     .executeTakeFirst();
   return Number(row?.rows_read ?? 0);
 }
+
+/**
+ * Changes whenever an import completes: scanner-owned data (lifecycle, severity, plugins,
+ * assets, ...) changes only then, so figures computed from it alone can be kept until it moves.
+ */
+export async function importGeneration(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('imports')
+    .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`max(finished_at)`.as('last')])
+    .where('status', '=', 'completed')
+    .executeTakeFirst();
+  return `${String(row?.n ?? 0)}|${row?.last ?? ''}`;
+}

@@ -9,6 +9,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Writer } from '../database.ts';
 import type { DatabaseSchema, ImportMode, RolloverScope } from '../schema.ts';
+import { applyImportWorkflowRules } from './workflow.repository.ts';
 
 export interface RolloverCounts {
   mode: ImportMode;
@@ -97,6 +98,7 @@ export async function applyRollover(writer: Writer, input: RolloverInput): Promi
   await begin(writer);
   try {
     const counts = await applyInTransaction(db, input, writer.dialect);
+    await applyImportWorkflowRules(writer, { importId: input.importId, scanDate: input.scanDate, mode: counts.mode, now: input.now });
     const marked = await run(
       db,
       sql`UPDATE imports SET status = 'completed', phase = 'completed', mode = ${counts.mode},

@@ -4,8 +4,11 @@
  * real tables changes until the rollover applies the staged rows in one transaction, and a
  * crash loses only the temp tables, which the database drops by itself.
  */
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
+import { type CopyStreamQuery, from as copyFrom } from 'pg-copy-streams';
 import type { Writer } from '../database.ts';
 
 /** One finding candidate: a parsed row split per CVE. */
@@ -79,10 +82,6 @@ const ROW_COLUMNS = [
   'seq', 'unique_key', 'asset_ref', 'host_key', 'plugin_id', 'cve', 'severity', 'vpr_score',
   'cvss_base_score', 'cvss3_base_score', 'port_protocol', 'scanner_state', 'fixed', 'first_seen', 'output', 'output_hash', 'vpr_counted', 'pick_order',
 ] as const;
-const ROW_PG_TYPES = [
-  'int', 'text', 'text', 'text', 'text', 'text', 'int', 'float8',
-  'float8', 'float8', 'text', 'text', 'int', 'text', 'text', 'int8', 'int', 'int8',
-];
 
 function rowValues(r: StagedRow): unknown[] {
   return [
@@ -90,6 +89,18 @@ function rowValues(r: StagedRow): unknown[] {
     r.cvssBaseScore, r.cvss3BaseScore, r.portProtocol, r.scannerState, r.fixed, r.firstSeen, r.output, r.outputHash, r.vprCounted, pickOrder(r),
   ];
 }
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One value in PostgreSQL's COPY text format. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = String(value);
+  return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c] ?? c) : text;
+}
+
+/** Rows are sent to COPY in chunks of about this many characters. */
+const COPY_CHUNK = 256 * 1024;
 
 const PLUGIN_COLUMNS = [
   'plugin_id', 'plugin_name', 'plugin_family', 'synopsis', 'description', 'solution', 'see_also', 'cvss_base_score',
@@ -160,11 +171,12 @@ export async function createStagingTables(writer: Writer): Promise<void> {
 
 /**
  * Writes staged records with the fastest bulk path each dialect has: on SQLite each row goes
- * straight into a prepared statement inside a transaction committed every `batchSize` rows (no
- * per-batch arrays to collect); on PostgreSQL rows are batched into one unnest() insert.
+ * straight into a prepared statement inside one transaction on the temporary tables; on
+ * PostgreSQL rows stream into COPY (with back-pressure), the smaller tables into unnest() batches.
  */
 export class StagingWriter {
-  private rows: StagedRow[] = [];
+  private copy: CopyStreamQuery | undefined;
+  private copyChunk = '';
   private sqliteRowInsert: BetterSqlite3.Statement | undefined;
   private sqliteRowsInTransaction = 0;
   private plugins: StagedPlugin[] = [];
@@ -177,7 +189,7 @@ export class StagingWriter {
 
   /**
    * Stages a row. On SQLite it is written at once and nothing is returned; on PostgreSQL a
-   * promise is returned when a full batch is being sent (await it: back-pressure for the parser).
+   * promise is returned when COPY's buffer is full (await it: back-pressure for the parser).
    */
   addRow(row: StagedRow): Promise<void> | undefined {
     const { sqlite } = this.writer;
@@ -192,16 +204,39 @@ export class StagingWriter {
       this.sqliteRowsInTransaction += 1;
       return undefined;
     }
-    this.rows.push(row);
-    return this.rows.length >= this.batchSize ? this.flushRows() : undefined;
+    this.copyChunk += `${rowValues(row).map(copyField).join('\t')}\n`;
+    return this.copyChunk.length >= COPY_CHUNK ? this.sendCopyChunk() : undefined;
+  }
+
+  private sendCopyChunk(): Promise<void> | undefined {
+    const client = this.writer.pg;
+    if (!client) throw new Error('PostgreSQL staging needs the writer connection');
+    if (!this.copy) {
+      this.copy = client.query(copyFrom(`COPY stage_rows (${ROW_COLUMNS.join(', ')}) FROM STDIN`));
+    }
+    const chunk = this.copyChunk;
+    this.copyChunk = '';
+    // once() rejects if COPY fails while we wait, so a server error never leaves the parser hanging.
+    return this.copy.write(chunk) ? undefined : once(this.copy, 'drain').then(() => undefined);
+  }
+
+  private async endCopy(): Promise<void> {
+    if (this.copyChunk.length > 0) await this.sendCopyChunk();
+    if (!this.copy) return;
+    const copy = this.copy;
+    this.copy = undefined;
+    copy.end();
+    await finished(copy);
   }
 
   /**
-   * Commits the open staging transaction. Call it before writing to the real tables on the
-   * same connection, or that write would keep their lock until staging ends.
+   * Ends the bulk write in progress (SQLite's staging transaction, PostgreSQL's COPY). Call it
+   * before any other statement on the writer connection: SQLite would hold the real tables'
+   * lock until staging ends, and PostgreSQL would queue the statement behind the COPY forever.
    */
-  commit(): void {
+  async commit(): Promise<void> {
     this.commitSqliteRows();
+    await this.endCopy();
   }
 
   private commitSqliteRows(): void {
@@ -236,8 +271,7 @@ export class StagingWriter {
 
   /** Writes everything still buffered, then the assets gathered by the caller. */
   async finish(assets: Iterable<StagedAsset>): Promise<void> {
-    this.commitSqliteRows();
-    await this.flushRows();
+    await this.commit();
     await this.flushPlugins();
     await this.flushPluginCves();
     const assetRows: unknown[][] = [];
@@ -248,18 +282,11 @@ export class StagingWriter {
     await this.insert('stage_assets', ASSET_COLUMNS, ASSET_PG_TYPES, assetRows);
   }
 
-  private async flushRows(): Promise<void> {
-    if (this.rows.length === 0) return;
-    const batch = this.rows;
-    this.rows = [];
-    await this.insert('stage_rows', ROW_COLUMNS, ROW_PG_TYPES, batch.map(rowValues));
-  }
-
   private async insert(table: string, columns: readonly string[], pgTypes: readonly string[], rows: unknown[][]): Promise<void> {
     if (rows.length === 0) return;
+    await this.commit();
     const { sqlite } = this.writer;
     if (sqlite) {
-      this.commitSqliteRows();
       const statement = sqlite.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
       sqlite.transaction(() => {
         for (const values of rows) statement.run(values);

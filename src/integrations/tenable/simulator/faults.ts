@@ -25,6 +25,10 @@ export interface SimulatorFaults {
   chunkTtlSeconds: number;
   /** Active scans per container; launching one more → 429. */
   maxActiveScans: number;
+  /** Share of Security Center `/rest/analysis` answers that are an error wrapper (HTTP 200, non-zero error_code). */
+  scErrorRate: number;
+  /** Status polls of a scan export (.nessus/CSV) answered `loading` before `ready`. */
+  scanExportLoadingPolls: number;
 }
 
 export const DEFAULT_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
@@ -36,6 +40,8 @@ export const DEFAULT_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
   exportErrorAfterChunks: null,
   chunkTtlSeconds: 86_400,
   maxActiveScans: 25,
+  scErrorRate: 0,
+  scanExportLoadingPolls: 1,
 });
 
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
@@ -88,6 +94,18 @@ const FAULT_SPECS: readonly FaultSpec[] = [
     apply: (f, n) => (f.chunkTtlSeconds = n),
   },
   {
+    name: 'sc-errors',
+    value: { what: 'a rate between 0 and 1', fallback: 0.1, valid: (n) => n >= 0 && n <= 1, unit: 'RATE' },
+    meaning: 'share of Security Center /rest/analysis answers carrying a non-zero error_code (HTTP 200 wrapper)',
+    apply: (f, n) => (f.scErrorRate = n),
+  },
+  {
+    name: 'export-loading',
+    value: { what: 'a number of polls', fallback: 5, valid: nonNegativeInt, unit: 'N' },
+    meaning: 'scan exports (.nessus/CSV) answer status "loading" for N polls before "ready" (normally 1)',
+    apply: (f, n) => (f.scanExportLoadingPolls = n),
+  },
+  {
     name: 'allow-duplicates',
     meaning: 'accept an export equal to an active one (default: 409 vulns / 429 assets)',
     apply: (f) => (f.rejectDuplicateExports = false),
@@ -128,6 +146,8 @@ export function validateFaults(faults: SimulatorFaults): void {
   if (faults.exportErrorAfterChunks !== null && !nonNegativeInt(faults.exportErrorAfterChunks)) throw new RangeError('exportErrorAfterChunks must be a non-negative integer or null');
   if (!(faults.chunkTtlSeconds > 0)) throw new RangeError('chunkTtlSeconds must be positive');
   if (!positiveInt(faults.maxActiveScans)) throw new RangeError('maxActiveScans must be a positive integer');
+  if (!(faults.scErrorRate >= 0 && faults.scErrorRate <= 1)) throw new RangeError('scErrorRate must be between 0 and 1');
+  if (!nonNegativeInt(faults.scanExportLoadingPolls)) throw new RangeError('scanExportLoadingPolls must be a non-negative integer');
 }
 
 /** Fixed one-minute windows of the simulated clock, per key. */
@@ -160,6 +180,11 @@ export class ServerErrorInjector {
 
   constructor(seed: number) {
     this.rng = new Prng(seed ^ 0x5e77e11);
+  }
+
+  /** True for a share `rate` of calls (same seeded sequence as the 5xx). */
+  roll(rate: number): boolean {
+    return rate > 0 && this.rng.next() < rate;
   }
 
   maybe(rate: number): { status: number; body: TvmGatewayError } | undefined {

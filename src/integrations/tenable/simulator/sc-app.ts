@@ -54,6 +54,14 @@ function daysAgo(value: string, name: string): [number, number] {
   return [Number(match[1]), Number(match[2])];
 }
 
+/** startOffset/endOffset: a non-negative integer, as a number or a string. */
+function offset(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new ScError(403, 146, `Invalid parameters specified for Analysis. The parameter '${name}' value '${String(value)}' is invalid (expected a non-negative integer).`);
+  return n;
+}
+
 function filterValue(value: unknown): string {
   if (typeof value === 'string' || typeof value === 'number') return String(value);
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v !== null && 'id' in v ? String((v as { id: unknown }).id) : String(v))).join(',');
@@ -120,8 +128,9 @@ function parseQuery(ctx: SimulatorContext, body: Record<string, unknown>): { que
         throw new ScError(403, 146, `Invalid parameters specified for Analysis. The filter '${name}' is invalid (valid filters: ${SUPPORTED_FILTERS.join(', ')}).`);
     }
   }
-  const start = Math.max(0, Number(q.startOffset ?? 0) || 0);
-  const end = Math.max(start, Number(q.endOffset ?? start + 50) || 0);
+  const start = offset(q.startOffset, 'startOffset', 0);
+  const end = offset(q.endOffset, 'endOffset', start + 50);
+  if (end < start) throw new ScError(403, 146, `Invalid parameters specified for Analysis. The parameter 'endOffset' (${end}) is less than 'startOffset' (${start}).`);
   const now = ctx.clock.now();
   // Day ranges resolve against the simulated now; the key pins the resolved query for paging.
   const key = JSON.stringify({ ...query, states: [...query.states], severities: query.severities && [...query.severities], pluginIds: query.pluginIds && [...query.pluginIds], cve: query.cve && [...query.cve], day: ctx.day(), now: Math.floor(now / DAY_MS) });
@@ -196,6 +205,10 @@ export async function scRoutes(app: FastifyInstance, ctx: SimulatorContext): Pro
   app.post('/analysis', async (request, reply) => {
     const error = authenticated(request);
     if (error) return fail(ctx, reply, error);
+    // The fault: SC sometimes answers 200 with an error inside the wrapper (tenable-api.md §6.2).
+    if (ctx.errors.roll(ctx.faults.scErrorRate)) {
+      return reply.code(200).send(wrapper(ctx, '', 146, 'Invalid parameters specified for Analysis. The query could not be processed (simulated fault: sc-errors).'));
+    }
     let parsed;
     try {
       parsed = parseQuery(ctx, (request.body ?? {}) as Record<string, unknown>);

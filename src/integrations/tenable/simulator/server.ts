@@ -110,7 +110,7 @@ export async function buildTenableSimulator(options: TenableSimulatorOptions = {
     faults,
     pacing,
     exports: new ExportManager(estate, clock, () => faults, () => pacing),
-    scans: new ScanService(estate, clock, () => faults.maxActiveScans),
+    scans: new ScanService(estate, clock, () => faults.maxActiveScans, () => faults.scanExportLoadingPolls),
     rate: new RateLimiter(clock),
     errors: new ServerErrorInjector(estate.seed),
     rng: new Prng(hash(estate.seed, 0x2e0)),

@@ -1,0 +1,204 @@
+/**
+ * The HTTP layer of the Security Center and Nessus clients. It reuses the Tenable VM client's
+ * pieces (token bucket, in-flight bound, RetryPolicy with Retry-After, content-type-aware error
+ * parsing, the integration User-Agent) and differs in two ways: the authentication header is the
+ * caller's (SC `x-apikey`, Nessus `X-ApiKeys`), and a response body can be handed over as a
+ * stream (a scan export file) instead of text, so a download is never held in memory.
+ */
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { TenableApiError, TenableNetworkError, parseErrorResponse } from './tenable/client/errors.ts';
+import type { RequestOptions, RetryEvent } from './tenable/client/http.ts';
+import { userAgent } from './tenable/client/http.ts';
+import { DEFAULT_RATE_LIMIT, type Now, type RateLimitOptions, Semaphore, type Sleep, TokenBucket, realSleep } from './tenable/client/rate-limiter.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, isRetryableError, networkErrorCode, retryDelayMs } from './tenable/client/retry.ts';
+
+export interface ScannerHttpOptions {
+  /** Scheme, host and port, plus any path prefix every request shares (e.g. `/rest`). */
+  baseUrl: string;
+  /** The authentication header(s), e.g. `{ 'x-apikey': 'accesskey=…; secretkey=…;' }`. */
+  authHeaders: Record<string, string>;
+  /** Values that must never appear in an error message (the keys). */
+  secrets: readonly string[];
+  /** Build put in the User-Agent (default 0.0.0). */
+  version?: string;
+  rateLimit?: Partial<RateLimitOptions>;
+  /** Requests in flight at once (default 5). */
+  maxConcurrentRequests?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Per-attempt timeout for JSON requests, and idle timeout of a streamed body, in ms (default 300 s). */
+  timeoutMs?: number;
+  sleep?: Sleep;
+  now?: Now;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export class ScannerHttp {
+  readonly retryPolicy: RetryPolicy;
+  readonly sleep: Sleep;
+  readonly now: Now;
+  readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly secrets: readonly string[];
+  private readonly bucket: TokenBucket;
+  private readonly inFlight: Semaphore;
+  private readonly timeoutMs: number;
+  private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+
+  constructor(options: ScannerHttpOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.sleep = options.sleep ?? realSleep;
+    this.now = options.now ?? Date.now;
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.bucket = new TokenBucket({ ...DEFAULT_RATE_LIMIT, ...options.rateLimit }, this.now, this.sleep);
+    this.inFlight = new Semaphore(options.maxConcurrentRequests ?? 5);
+    this.timeoutMs = options.timeoutMs ?? 300_000;
+    this.onRetry = options.onRetry;
+    this.secrets = options.secrets.filter((s) => s.length > 0);
+    this.headers = { ...options.authHeaders, 'User-Agent': userAgent(options.version ?? '0.0.0'), Accept: 'application/json' };
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('[REDACTED]');
+    return out;
+  }
+
+  private url(path: string, query?: RequestOptions['query']): string {
+    const url = new URL(`${this.baseUrl}${path.startsWith('/') ? path : `/${path}`}`);
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url.toString();
+  }
+
+  /** The raw body text of a successful answer (any 2xx), with rate limiting and retries. */
+  async requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
+    return this.withRetries(method, path, options, async (res) => res.text(), true);
+  }
+
+  /**
+   * A successful answer's body as a byte stream. Retries happen only before the body starts:
+   * once bytes have been handed out, a broken connection fails the stream (the caller's parse
+   * has already consumed part of it).
+   */
+  async requestStream(method: string, path: string, options: RequestOptions = {}): Promise<{ stream: Readable; contentType: string | null; fileName: string | undefined }> {
+    return this.withRetries(
+      method,
+      path,
+      options,
+      async (res, abort) => {
+        const fileName = attachmentName(res.headers.get('content-disposition'));
+        const contentType = res.headers.get('content-type');
+        if (!res.body) return { stream: Readable.from([]), contentType, fileName };
+        const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
+        return { stream: Readable.from(idleGuarded(body, this.timeoutMs, abort), { objectMode: false }), contentType, fileName };
+      },
+      false,
+    );
+  }
+
+  private async withRetries<T>(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    read: (res: Response, abort: () => void) => Promise<T>,
+    timeoutCoversBody: boolean,
+  ): Promise<T> {
+    const idempotent = options.idempotent ?? method === 'GET';
+    const url = this.url(path, options.query);
+    for (let attempt = 0; ; attempt++) {
+      let failure: TenableApiError | TenableNetworkError;
+      let retryable: boolean;
+      try {
+        return await this.attempt(method, path, url, options.body, read, timeoutCoversBody);
+      } catch (error) {
+        if (error instanceof TenableApiError) {
+          failure = error;
+          retryable = isRetryableError(error, idempotent);
+        } else {
+          const code = networkErrorCode(error);
+          if (code === undefined) throw error;
+          const detail = error instanceof Error ? error.message : String(error);
+          failure = new TenableNetworkError(this.redact(`${method} ${this.baseUrl}${path}: network error ${code} (${detail})`), code);
+          retryable = idempotent;
+        }
+      }
+      if (!retryable || attempt >= this.retryPolicy.maxRetries) throw failure;
+      const retryAfterMs = failure instanceof TenableApiError ? failure.retryAfterMs : undefined;
+      const delayMs = retryDelayMs(this.retryPolicy, attempt, retryAfterMs);
+      this.onRetry?.({
+        method,
+        path,
+        retry: attempt + 1,
+        delayMs,
+        code: failure.code,
+        ...(failure instanceof TenableApiError ? { status: failure.status } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
+      await this.sleep(delayMs);
+    }
+  }
+
+  private async attempt<T>(
+    method: string,
+    path: string,
+    url: string,
+    body: unknown,
+    read: (res: Response, abort: () => void) => Promise<T>,
+    timeoutCoversBody: boolean,
+  ): Promise<T> {
+    await this.bucket.take();
+    const release = await this.inFlight.acquire();
+    const controller = new AbortController();
+    const abort = () => controller.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
+    const timer = setTimeout(abort, this.timeoutMs);
+    try {
+      const headers: Record<string, string> = { ...this.headers };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(url, { method, headers, body: body === undefined ? null : JSON.stringify(body), signal: controller.signal });
+      if (!res.ok) {
+        const text = await res.text();
+        throw parseErrorResponse(
+          { status: res.status, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), bodyText: this.redact(text) },
+          this.now(),
+          { method, path },
+        );
+      }
+      if (!timeoutCoversBody) clearTimeout(timer);
+      return await read(res, abort);
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+}
+
+/**
+ * The body's chunks, aborting the request when the server sends nothing for `idleMs` while a
+ * chunk is awaited. Only waits on the server count: a slow consumer (the rollover busy with the
+ * database) simply stops pulling, which is backpressure, not idleness.
+ */
+async function* idleGuarded(body: Readable, idleMs: number, abort: () => void): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  try {
+    for (;;) {
+      const timer = setTimeout(abort, idleMs);
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    body.destroy();
+  }
+}
+
+/** `attachment; filename="scan_42.nessus"` → `scan_42.nessus`. */
+function attachmentName(disposition: string | null): string | undefined {
+  if (!disposition) return undefined;
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  return match?.[1]?.trim() || undefined;
+}
