@@ -360,7 +360,7 @@ describe.each(DIALECTS)('findings API on %s', (dialect) => {
     expect(items).toHaveLength(all.length);
     expect(items.length).toBeGreaterThan(2000);
     expect(items.map((i) => i.id)).toEqual(ids(all));
-    const filtered = (await (await fetch(`${t.base}/api/vulnerabilities/export?format=json&severity=critical&assignee=alice`)).json()) as Item[];
+    const filtered = (await (await fetch(`${t.base}/api/vulnerabilities/export?format=json&severity=critical&assignee=alice`, { headers: await t.headersFor('viewer') })).json()) as Item[];
     expect(ids(filtered)).toEqual(ids(active().filter((f) => f.severity === 4 && f.assigned_to === 'alice')));
   });
 
