@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Benchmarks: `import` runs the import benchmark, `api` the HTTP API benchmark; `import-child` is its per-day child process;
-// `jobs` the job benchmark; `workflow` measures workflow writes on an existing database.
+// Benchmarks: `import` runs the import benchmark (`import-child`: its per-day child), `api` the HTTP API benchmark,
+// `sync` the Tenable sync benchmark (`sync-child`: the measured process), `jobs` the job benchmark, `workflow` workflow writes
+// on an existing database, `ui` the findings grid's first rows in chromium.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -26,7 +27,14 @@ if (command === 'import') {
 } else if (command === 'workflow') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/workflow-bench.ts');
+} else if (command === 'sync') {
+  process.argv = [process.argv[0], process.argv[1], ...rest];
+  await import('../scripts/bench/sync-bench.ts');
+} else if (command === 'sync-child') {
+  const [chunkAssets, rate, parallel] = rest;
+  const { runSyncChild } = await import('../scripts/bench/sync-child.ts');
+  await runSyncChild(Number(chunkAssets), Number(rate), Number(parallel));
 } else {
-  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N] | ui --rows N [--runs K]');
+  console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | sync --assets N --findings M [--db sqlite|postgres] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N] | ui --rows N [--runs K]');
   process.exitCode = 2;
 }

@@ -14,6 +14,11 @@ import { FindingsQueryService } from './services/findings-query.service.ts';
 import { ImportGenerationCache } from './services/import-generation-cache.ts';
 import { ImportScanService } from './services/import-scan.service.ts';
 import { ImportsQueryService } from './services/imports-query.service.ts';
+import type { TenableClientOptions } from './integrations/tenable/client/index.ts';
+import { TenableAssetSyncService } from './services/tenable-asset-sync.service.ts';
+import { TenableHistoryService } from './services/tenable-history.service.ts';
+import { TenableSettingsService } from './services/tenable-settings.service.ts';
+import { TenableSyncService } from './services/tenable-sync.service.ts';
 import { type JobChannel, localJobChannel, pgJobChannel } from './services/jobs/channel.ts';
 import { type Dispatcher, LocalDispatcher, PgBossDispatcher } from './services/jobs/dispatch.ts';
 import { tenableScanHandler } from './services/jobs/handlers/tenable-scan.handler.ts';
@@ -21,8 +26,6 @@ import { type TenableJobDeps, vulnerabilitySyncHandler } from './services/jobs/h
 import { importProgressUpdate } from './services/jobs/import-relay.ts';
 import { JobService, type JobServiceSettings } from './services/jobs/job.service.ts';
 import { JobNotifier } from './services/jobs/notifier.ts';
-import { tenableClientFor } from './services/tenable-client-for.ts';
-import { TenableSyncService } from './services/tenable-sync.service.ts';
 import { WorkflowService } from './services/workflow.service.ts';
 
 export interface Application {
@@ -33,10 +36,14 @@ export interface Application {
   imports: ImportScanService;
   importsQuery: ImportsQueryService;
   dashboard: DashboardService;
+  /** Tenable credentials; `tenableSettings.client()` builds the client every sync uses. */
+  tenableSettings: TenableSettingsService;
+  /** syncAll / syncAssets / syncVulnerabilities / syncPlugins, and .assets (review), .plugins (mappings), .history. */
+  tenableSync: TenableSyncService;
   auth: AuthService;
   jobs: JobService;
-  /** A Tenable client for this deployment (jobs and live scan status). */
-  tenableClient(): TenableClient;
+  /** The Tenable client every sync, job and live scan status uses: stored credentials, else TENABLE_* env. */
+  tenableClient(): Promise<TenableClient>;
   workflow: WorkflowService;
   findingsQuery: FindingsQueryService;
   assetsQuery: AssetsQueryService;
@@ -50,12 +57,14 @@ export interface ApplicationOptions {
   pgSchema?: string;
   /** Run file imports in worker threads (the server: its event loop must keep serving). */
   importsInWorker?: boolean;
+  /** Options for every Tenable client the application builds (tests inject sleep and polling). */
+  tenableClientDefaults?: Partial<TenableClientOptions>;
   /** Run background jobs in this process (the server does). */
   jobWorker?: boolean;
   /** Overrides of the job settings taken from the configuration (tests inject a clock, short delays). */
   jobSettings?: Partial<JobServiceSettings>;
-  /** Replaces tenableClientFor (tests point it at the simulator with a fast clock). */
-  tenableClient?: () => TenableClient;
+  /** Replaces the stored-credentials client (tests point it at the simulator with a fast clock). */
+  tenableClient?: () => TenableClient | Promise<TenableClient>;
   /** Replaces the SMTP transport built from HEXTRACKR_SMTP_URL (tests use nodemailer's JSON transport). */
   mailTransport?: Transporter;
   /** Run the periodic workflow sweep (accepted risks expire) at start and hourly (the server). */
@@ -82,6 +91,17 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
+  const tenableHistory = new TenableHistoryService(database, { retentionDays: config.snapshotRetentionDays, logger });
+  const tenableSync = new TenableSyncService(database, imports, {
+    logger,
+    history: tenableHistory,
+    assets: new TenableAssetSyncService(database, { threshold: config.correlationThreshold }),
+  });
+  // File imports feed the monthly summary too (Tenable syncs refresh it themselves).
+  events.subscribe('import.progress', (progress) => {
+    if (progress.phase !== 'completed') return;
+    tenableHistory.refreshMonthOfImport(progress.importId).catch((err: unknown) => logger.warn('db', 'monthly summary refresh failed', { error: String(err) }));
+  });
 
   let channel: JobChannel;
   let dispatcher: Dispatcher;
@@ -102,8 +122,10 @@ export async function openApplication(config: Config, logger: Logger, options: A
     sweepMs: Math.min(1000, config.jobHeartbeatMs),
     ...options.jobSettings,
   });
-  const tenableClient = options.tenableClient ?? (() => tenableClientFor({ config, logger }));
-  const tenableJobs: TenableJobDeps = { database, sync: new TenableSyncService(database, imports), client: tenableClient, scanPollMs: config.tenableScanPollMs };
+  const tenableSettings = new TenableSettingsService(database, config, logger, options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {});
+  const injectedClient = options.tenableClient;
+  const tenableClient = injectedClient ? async () => injectedClient() : () => tenableSettings.client();
+  const tenableJobs: TenableJobDeps = { database, sync: tenableSync, client: tenableClient, scanPollMs: config.tenableScanPollMs };
   jobs.register(vulnerabilitySyncHandler(tenableJobs));
   jobs.register(tenableScanHandler(tenableJobs));
   const stopImportRelay = events.subscribe('import.progress', (progress) => jobs.publishProgress(importProgressUpdate(progress)));
@@ -135,6 +157,8 @@ export async function openApplication(config: Config, logger: Logger, options: A
     imports,
     importsQuery: new ImportsQueryService(database),
     dashboard: new DashboardService(database, assetsQuery, scannerDataCache),
+    tenableSettings,
+    tenableSync,
     findingsQuery,
     assetsQuery,
     scannerDataCache,

@@ -7,7 +7,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { buildHttpServer } from '../http/app.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runImportCommand } from './import.command.ts';
-import { runTenableSyncCommand, type SyncCommandOptions } from './sync.command.ts';
+import { runPruneSnapshotsCommand, runTenableSyncCommand, type SyncCommandOptions } from './sync.command.ts';
 import { runScannerSyncCommand, type ScannerSyncCommandOptions } from './scanner-sync.command.ts';
 import { FAULT_HELP } from '../integrations/tenable/simulator/faults.ts';
 import { runTenableSimCommand, type TenableSimCliOptions } from './tenable-sim.command.ts';
@@ -96,7 +96,7 @@ const sync = program.command('sync').description('pull findings from a scanner A
 
 sync
   .command('tenable')
-  .description('Tenable VM vulnerability export (TENABLE_URL, TENABLE_ACCESS_KEY, TENABLE_SECRET_KEY), incremental since the last sync')
+  .description('Tenable VM assets, vulnerabilities (incremental since the last sync) and plugins; keys from POST /api/tenable/configure, else TENABLE_URL, TENABLE_ACCESS_KEY, TENABLE_SECRET_KEY')
   .option('--full', 'export everything, not only what changed since the last successful sync')
   .option('--scan-date <date>', 'scan date for snapshots and totals (default today)')
   .option('--json', 'print the summary as JSON')
@@ -183,6 +183,17 @@ db.command('migrate')
     } finally {
       await database.close();
     }
+  });
+
+db.command('prune-snapshots')
+  .description('delete finding snapshot rows older than N days (daily totals and monthly summaries keep the trends)')
+  .option('--days <n>', 'retention in days (default HEXTRACKR_SNAPSHOT_RETENTION_DAYS)', (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of days, 1 or more');
+    return n;
+  })
+  .action(async (options: { days?: number }) => {
+    process.exitCode = await runPruneSnapshotsCommand(options);
   });
 
 try {

@@ -53,6 +53,12 @@ const ConfigSchema = z.object({
   tenableScanPollMs: z.coerce.number().int().min(0),
   smtpUrl: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   smtpFrom: z.string().min(3).optional(),
+  masterKey: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hexadecimal characters or 44 base64 characters')
+    .optional(),
+  snapshotRetentionDays: z.coerce.number().int().min(1).optional(),
+  correlationThreshold: z.coerce.number().int().min(0).max(100),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -91,6 +97,9 @@ const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   tenableScanPollMs: 'HEXTRACKR_TENABLE_SCAN_POLL_MS',
   smtpUrl: 'HEXTRACKR_SMTP_URL',
   smtpFrom: 'HEXTRACKR_SMTP_FROM',
+  masterKey: 'HEXTRACKR_MASTER_KEY',
+  snapshotRetentionDays: 'HEXTRACKR_SNAPSHOT_RETENTION_DAYS',
+  correlationThreshold: 'HEXTRACKR_CORRELATION_THRESHOLD',
 };
 
 export class ConfigError extends Error {
@@ -153,6 +162,9 @@ export function loadConfig(env: Source = process.env, overrides: Partial<Record<
     tenableScanPollMs: pick('tenableScanPollMs') ?? 10_000,
     smtpUrl: pick('smtpUrl') || undefined,
     smtpFrom: pick('smtpFrom') || undefined,
+    masterKey: pick('masterKey') || undefined,
+    snapshotRetentionDays: pick('snapshotRetentionDays') || undefined,
+    correlationThreshold: pick('correlationThreshold') ?? 80,
   };
   const result = ConfigSchema.safeParse(raw);
   const problems = result.success
@@ -182,6 +194,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     nessusAccessKey: mask(config.nessusAccessKey),
     nessusSecretKey: mask(config.nessusSecretKey),
     smtpUrl: maskUrlPassword(config.smtpUrl),
+    masterKey: mask(config.masterKey),
   };
 }
 

@@ -47,8 +47,75 @@ export interface AssetTable {
   asset_criticality: string | null;
   correlation_method: string | null;
   correlation_confidence: Generated<number>;
+  manual_review_required: Generated<number>;
   first_seen: string;
   last_seen: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Tenable settings by name: encrypted credentials, sync watermarks. */
+export interface TenableSettingTable {
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
+export type CorrelationLogMethod = 'UUID Exact Match' | 'Hostname Fallback' | 'IP Address Correlation' | 'Manual Mapping' | 'New Asset' | 'Rejected';
+
+export interface AssetCorrelationLogTable {
+  id: Generated<number>;
+  tenable_uuid: string;
+  asset_id: number | null;
+  correlation_method: CorrelationLogMethod;
+  correlation_confidence: number;
+  /** JSON arrays. */
+  matched_fields: string;
+  conflicting_fields: string;
+  candidates: string;
+  manual_review_required: number;
+  decided_by: string;
+  created_at: string;
+}
+
+export interface ScanHistoryTable {
+  id: Generated<number>;
+  tenable_scan_id: string;
+  scan_name: string;
+  scan_start_time: string;
+  scan_end_time: string;
+  assets_scanned: number;
+  vulnerabilities_discovered: number;
+  scan_duration_minutes: number;
+  scan_type: string;
+  status: Generated<string>;
+  scanner_version: string | null;
+  plugin_set_version: string | null;
+  raw_scan_metadata: string;
+  archived_at: string | null;
+  retention_until: string | null;
+  created_at: string;
+}
+
+export interface TenableMonthlySummaryTable {
+  id: string;
+  summary_month: string;
+  total_assets: number;
+  active_assets: number;
+  total_vulnerabilities: number;
+  critical_vulnerabilities: number;
+  high_vulnerabilities: number;
+  medium_vulnerabilities: number;
+  low_vulnerabilities: number;
+  info_vulnerabilities: number;
+  new_vulnerabilities: number;
+  remediated_vulnerabilities: number;
+  false_positives: number;
+  accepted_risks: number;
+  scan_jobs_completed: number;
+  scan_jobs_failed: number;
+  average_scan_time_minutes: number | null;
+  average_correlation_confidence: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -371,6 +438,10 @@ export interface DatabaseSchema {
   finding_history: FindingHistoryTable;
   sync_conflicts: SyncConflictTable;
   settings: SettingTable;
+  tenable_settings: TenableSettingTable;
+  asset_correlation_log: AssetCorrelationLogTable;
+  scan_history: ScanHistoryTable;
+  tenable_monthly_summary: TenableMonthlySummaryTable;
 }
 
 export type ImportRow = Selectable<ImportTable>;

@@ -21,6 +21,7 @@ import { jobsRoutes } from './routes/jobs.routes.ts';
 import { tenableJobsRoutes } from './routes/tenable-jobs.routes.ts';
 import { workflowRoutes } from './routes/workflow.routes.ts';
 import { registerWebApplication } from './web-app.ts';
+import { tenableRoutes } from './routes/tenable.routes.ts';
 import { progressSocket } from './ws/progress.socket.ts';
 
 export interface HttpServerOptions {
@@ -75,6 +76,7 @@ export async function buildHttpServer(hex: Application, options: HttpServerOptio
   await app.register(async (scope) => workflowRoutes(scope, hex));
   await app.register(async (scope) => findingsRoutes(scope, hex));
   await app.register(async (scope) => assetsRoutes(scope, hex));
+  await app.register(async (scope) => tenableRoutes(scope, hex));
   await app.register(async (scope) => progressSocket(scope, hex));
   return app;
 }

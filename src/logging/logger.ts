@@ -1,7 +1,7 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
 /** Closed set of log categories, so every line says which part of the system wrote it. */
-export type LogCategory = 'lifecycle' | 'http' | 'import' | 'db' | 'ws' | 'cli' | 'jobs' | 'workflow';
+export type LogCategory = 'lifecycle' | 'http' | 'import' | 'db' | 'ws' | 'cli' | 'jobs' | 'workflow' | 'tenable';
 
 export interface Logger {
   info(category: LogCategory, message: string, extra?: Record<string, unknown>): void;
@@ -13,7 +13,9 @@ export interface Logger {
 }
 
 /** Keys whose values never reach a log line, wherever they appear. */
-const REDACT = ['*.password', '*.current_password', '*.new_password', '*.csrfToken', '*.sessionSecret', '*.apiKey', '*.secretKey', '*.accessKey', '*.token', '*.authorization', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
+const SECRET_KEYS = ['password', 'current_password', 'new_password', 'csrfToken', 'sessionSecret', 'apiKey', 'secretKey', 'accessKey', 'access_key', 'secret_key', 'masterKey', 'master_key', 'token', 'authorization'];
+// Top level (extra fields are spread there) and one level down.
+const REDACT = [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`), 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-apikeys"]'];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   const base = pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination ?? process.stderr);

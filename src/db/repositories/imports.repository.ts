@@ -98,6 +98,19 @@ export async function lastCompletedImportStart(db: Db, source: string): Promise<
   return row?.started_at;
 }
 
+/** Rows read by the latest completed import from a source (0 when none): a size estimate for progress. */
+export async function lastCompletedImportRows(db: Db, source: string): Promise<number> {
+  const row = await db
+    .selectFrom('imports')
+    .select('rows_read')
+    .where('source', '=', source)
+    .where('status', '=', 'completed')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return Number(row?.rows_read ?? 0);
+}
+
 /**
  * Changes whenever an import completes: scanner-owned data (lifecycle, severity, plugins,
  * assets, ...) changes only then, so figures computed from it alone can be kept until it moves.

@@ -212,6 +212,27 @@ async function upsertPlugins(db: Db, mode: ImportMode, now: string): Promise<voi
   );
 }
 
+/**
+ * A Tenable asset renamed or re-addressed since the last import keeps its UUID but reports a new
+ * host key, so its findings would come back under new unique keys while the old ones stay open
+ * forever (an incremental export never reports them FIXED). Its findings follow it instead: the
+ * host part of their keys is rewritten before the incoming rows are matched, so they are updated
+ * in place with their workflow. A key already taken by another finding is left alone.
+ */
+async function rekeyRenamedAssets(db: Db, now: string): Promise<void> {
+  await run(
+    db,
+    sql`UPDATE findings SET unique_key = r.new_key || substr(findings.unique_key, length(r.old_key) + 1),
+          host_key = r.new_key, updated_at = ${now}
+        FROM (SELECT a.id AS asset_id, a.host_key AS old_key, s.host_key AS new_key
+              FROM stage_assets s JOIN assets a ON a.tenable_uuid = s.tenable_uuid
+              WHERE s.tenable_uuid IS NOT NULL AND a.host_key <> s.host_key) r
+        WHERE findings.asset_id = r.asset_id AND findings.host_key = r.old_key
+          AND NOT EXISTS (SELECT 1 FROM findings taken
+                          WHERE taken.unique_key = r.new_key || substr(findings.unique_key, length(r.old_key) + 1))`,
+  );
+}
+
 /** Resolves every staged host to an asset: Tenable UUID first, else the normalised host name. Returns the host count. */
 async function upsertAssets(db: Db, mode: ImportMode, scanDate: string, now: string): Promise<number> {
   const refresh =
@@ -223,6 +244,7 @@ async function upsertAssets(db: Db, mode: ImportMode, scanDate: string, now: str
             mac_addresses = CASE WHEN excluded.mac_addresses = '[]' THEN assets.mac_addresses ELSE excluded.mac_addresses END,
             operating_system = coalesce(excluded.operating_system, assets.operating_system),
             last_seen = excluded.last_seen, updated_at = excluded.updated_at`;
+  if (mode === 'current') await rekeyRenamedAssets(db, now);
   await run(
     db,
     sql`INSERT INTO assets (tenable_uuid, host_key, hostname, fqdn, netbios_name, ip_addresses, mac_addresses,

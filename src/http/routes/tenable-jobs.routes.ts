@@ -45,7 +45,7 @@ export async function tenableJobsRoutes(scope: FastifyInstance, hex: Application
     const job = await hex.jobs.latestForScan(request.params.id);
     let tenable: { status: string } | { error: string };
     try {
-      tenable = { status: await hex.tenableClient().scanStatus(request.params.id) };
+      tenable = { status: await (await hex.tenableClient()).scanStatus(request.params.id) };
     } catch (error) {
       tenable = { error: error instanceof Error ? error.message : String(error) };
     }
@@ -59,7 +59,7 @@ export async function tenableJobsRoutes(scope: FastifyInstance, hex: Application
       return reply.status(202).send({ job: await hex.jobs.cancel(job.id, actorOf(request)), tenable: 'stop requested by the job' });
     }
     try {
-      await hex.tenableClient().stopScan(request.params.id);
+      await (await hex.tenableClient()).stopScan(request.params.id);
     } catch (error) {
       throw new HttpError(409, 'conflict', `scan ${request.params.id} has no active job and Tenable refused to stop it: ${(error as Error).message}`);
     }

@@ -117,7 +117,9 @@ export async function buildTenableSimulator(options: TenableSimulatorOptions = {
     day: () => estate.dayAt(clock.now()),
   };
 
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // A stopped simulator drops its connections, as a server going away would: a chunk download a
+  // cancelled client abandoned must not hold close() until the socket times out.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   // Tenable clients POST with or without a body (cancel, launch): an empty JSON body is fine.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

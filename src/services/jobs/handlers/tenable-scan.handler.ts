@@ -34,7 +34,7 @@ export function tenableScanHandler(deps: TenableJobDeps): JobHandler<ScanJobPayl
     permanentFailure: permanentTenableFailure,
     async run(context) {
       const scanId = context.payload.scan_id;
-      const client = deps.client();
+      const client = await deps.client();
       let checkpoint = context.checkpoint as ScanCheckpoint | undefined;
       try {
         if (!checkpoint?.scan_uuid) {

@@ -1,0 +1,42 @@
+/** The measured process of bench:sync: a HexTrackr application on the configured database running one full syncAll. */
+import { loadConfig } from '../../src/config/env.ts';
+import { openApplication } from '../../src/composition.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+
+export async function runSyncChild(chunkAssets: number, ratePerMinute: number, parallelChunks: number): Promise<void> {
+  const config = loadConfig();
+  const hex = await openApplication(config, createLogger(config.logLevel));
+  try {
+    const client = await hex.tenableSettings.client({
+      rateLimit: { requestsPerMinute: ratePerMinute, burst: Math.max(20, Math.round(ratePerMinute / 10)) },
+      exports: { parallelChunks },
+    });
+    const phases: Record<string, number> = {};
+    let phase = '';
+    let phaseStart = performance.now();
+    const started = performance.now();
+    // Where the memory is: the JS heap, or outside it (buffers, SQLite, native).
+    const peak = { heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak.heapUsedMb = Math.max(peak.heapUsedMb, Math.round(m.heapUsed / 1048576));
+      peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1048576));
+      peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, Math.round(m.arrayBuffers / 1048576));
+    }, 250);
+    const result = await hex.tenableSync.syncAll(client, {
+      full: true,
+      assetsPerChunk: chunkAssets,
+      onProgress: (p) => {
+        if (p.phase === phase) return;
+        if (phase) phases[phase] = (phases[phase] ?? 0) + (performance.now() - phaseStart) / 1000;
+        phase = p.phase;
+        phaseStart = performance.now();
+      },
+    });
+    const syncSeconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    console.log(JSON.stringify({ ...result, plugins: result.plugins && { ...result.plugins, issues: [] }, syncSeconds, phases, peak, chunkAssets, maxRssKb: process.resourceUsage().maxRSS }));
+  } finally {
+    await hex.close();
+  }
+}
