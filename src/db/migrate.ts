@@ -6,6 +6,7 @@ import * as jobs from './migrations/2026_11_23_1730_jobs.ts';
 import * as workflow from './migrations/2026_11_23_1720_workflow.ts';
 import * as findingsQuery from './migrations/2026_11_23_1710_findings_query.ts';
 import * as tenable from './migrations/2026_11_23_1740_tenable.ts';
+import * as dropRedundantFindingIndex from './migrations/2026_11_23_1900_drop_redundant_finding_index.ts';
 
 /** Every migration, by name. Names sort in the order they must run. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026_11_23_1720_workflow': workflow,
   '2026_11_23_1710_findings_query': findingsQuery,
   '2026_11_23_1740_tenable': tenable,
+  '2026_11_23_1900_drop_redundant_finding_index': dropRedundantFindingIndex,
 };
 
 async function migrator(db: Kysely<any>): Promise<Migrator> {
