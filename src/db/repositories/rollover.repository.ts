@@ -7,9 +7,9 @@
  * and a finding that comes back is reopened and counted.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Writer } from '../database.ts';
+import type { DialectName, Writer } from '../database.ts';
 import type { DatabaseSchema, ImportMode, RolloverScope } from '../schema.ts';
-import { applyImportWorkflowRules } from './workflow.repository.ts';
+import { applyImportWorkflowRules, policyDueDates, readSlaPolicy, slaDaysBySeverity } from './workflow.repository.ts';
 
 export interface RolloverCounts {
   mode: ImportMode;
@@ -137,7 +137,7 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
 
   if (mode === 'backfill') {
     const nextDate = await text(db, sql`SELECT min(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current' AND scan_date > ${scanDate}`);
-    await insertNewFindings(db, { scanDate, importId, now, resolvedOn: nextDate ?? scanDate });
+    await insertNewFindings(db, dialect, { scanDate, importId, now, resolvedOn: nextDate ?? scanDate });
     await writeOutputs(db);
     await run(db, sql`UPDATE findings SET first_seen = ${scanDate}, updated_at = ${now}
                       FROM incoming i WHERE findings.id = i.finding_id AND i.fixed = 0 AND findings.first_seen > ${scanDate}`);
@@ -149,7 +149,7 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
   }
 
   const unchanged = counts.all - counts.created - counts.reopened - counts.updated - counts.fixedNow;
-  await insertNewFindings(db, { scanDate, importId, now, resolvedOn: scanDate });
+  await insertNewFindings(db, dialect, { scanDate, importId, now, resolvedOn: scanDate });
   await writeOutputs(db);
   await updateSeenFindings(db, scanDate, importId, now);
   await writeSnapshots(db, scanDate, importId);
@@ -327,20 +327,27 @@ async function buildIncoming(db: Db): Promise<void> {
     WHERE row_count > 1 AND finding_id IS NOT NULL`.execute(db);
 }
 
-async function insertNewFindings(db: Db, args: { scanDate: string; importId: number; now: string; resolvedOn: string }): Promise<void> {
+async function insertNewFindings(
+  db: Db,
+  dialect: DialectName,
+  args: { scanDate: string; importId: number; now: string; resolvedOn: string },
+): Promise<void> {
   const { scanDate, importId, now, resolvedOn } = args;
   // Findings the scanner already reports FIXED (or that a back-filled day alone knew) are stored resolved.
   const resolvedWhen = args.resolvedOn === scanDate ? sql`i.fixed = 1` : sql`1 = 1`;
+  const firstSeen = sql`CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END`;
+  const sla = policyDueDates(dialect, slaDaysBySeverity(await readSlaPolicy(db)), sql.ref('i.severity'), firstSeen);
   await run(
     db,
     sql`INSERT INTO findings (unique_key, asset_id, host_key, hostname, ip_address, plugin_id, cve, severity, vpr_score,
           cvss_base_score, cvss3_base_score, ports, scanner_state, output_hash, first_seen, lifecycle, resolved_on,
-          created_at, updated_at)
+          due_date_source, due_date, sla_breach_date, created_at, updated_at)
         SELECT i.unique_key, i.asset_id, i.host_key, i.hostname, i.ip_address, i.plugin_id, i.cve, i.severity, i.vpr_score,
           i.cvss_base_score, i.cvss3_base_score, i.ports, i.scanner_state, i.output_hash,
-          CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END,
+          ${firstSeen},
           CASE WHEN ${resolvedWhen} THEN 'resolved' ELSE 'active' END,
           CASE WHEN ${resolvedWhen} THEN ${resolvedOn} ELSE NULL END,
+          'sla', ${sla.due}, ${sla.breach},
           ${now}, ${now}
         FROM incoming i WHERE i.finding_id IS NULL
         ORDER BY i.unique_key`,

@@ -230,19 +230,36 @@ export const SLA_POLICY_KEY = 'sla_policy';
 /** Days per severity level (0 Info .. 4 Critical); null: no due date. */
 export type SlaDaysBySeverity = Record<0 | 1 | 2 | 3 | 4, number | null>;
 
-function plusDays(dialect: DialectName, column: string, days: number): RawBuilder<string> {
+function plusDays(dialect: DialectName, date: RawBuilder<unknown>, days: number): RawBuilder<string> {
   return dialect === 'postgres'
-    ? sql<string>`to_char(${sql.ref(column)}::date + ${sql.lit(days)}, 'YYYY-MM-DD')`
-    : sql<string>`date(${sql.ref(column)}, ${sql.lit(`+${days} days`)})`;
+    ? sql<string>`to_char((${date})::date + ${sql.lit(days)}, 'YYYY-MM-DD')`
+    : sql<string>`date(${date}, ${sql.lit(`+${days} days`)})`;
 }
 
-/** first_seen + the policy's days for the row's severity (+ extraDays), or NULL. Literals only: no per-row parameters. */
-function policyDateSql(dialect: DialectName, days: SlaDaysBySeverity, extraDays: number): RawBuilder<string | null> {
+/** firstSeen + the policy's days for the severity (+ extraDays), or NULL. Literals only: no per-row parameters. */
+function policyDateFor(dialect: DialectName, days: SlaDaysBySeverity, extraDays: number, severity: RawBuilder<unknown>, firstSeen: RawBuilder<unknown>): RawBuilder<string | null> {
   const arms = ([4, 3, 2, 1, 0] as const)
     .filter((level) => days[level] !== null)
-    .map((level) => sql`WHEN ${sql.lit(level)} THEN ${plusDays(dialect, 'findings.first_seen', days[level]! + extraDays)}`);
+    .map((level) => sql`WHEN ${sql.lit(level)} THEN ${plusDays(dialect, firstSeen, days[level]! + extraDays)}`);
   if (arms.length === 0) return sql<null>`NULL`;
-  return sql<string | null>`CASE findings.severity ${sql.join(arms, sql` `)} ELSE NULL END`;
+  return sql<string | null>`CASE ${severity} ${sql.join(arms, sql` `)} ELSE NULL END`;
+}
+
+function policyDateSql(dialect: DialectName, days: SlaDaysBySeverity, extraDays: number): RawBuilder<string | null> {
+  return policyDateFor(dialect, days, extraDays, sql.ref('findings.severity'), sql.ref('findings.first_seen'));
+}
+
+/**
+ * The due date and SLA breach date of a finding being created, for the rollover's INSERT: new
+ * findings are written once, with their dates, instead of inserted then rewritten.
+ */
+export function policyDueDates(
+  dialect: DialectName,
+  days: SlaDaysBySeverity,
+  severity: RawBuilder<unknown>,
+  firstSeen: RawBuilder<unknown>,
+): { due: RawBuilder<string | null>; breach: RawBuilder<string | null> } {
+  return { due: policyDateFor(dialect, days, 0, severity, firstSeen), breach: policyDateFor(dialect, days, 1, severity, firstSeen) };
 }
 
 /**
@@ -259,17 +276,13 @@ export async function recomputePolicyDueDates(trx: Db, dialect: DialectName, day
 }
 
 /**
- * The import's new findings (no due date source yet) get the policy's due dates. SQLite visits
- * exactly them through findings_sla_pending; PostgreSQL hash-joins the rollover's `incoming`
- * table, so the update touches no indexed column and stays a heap-only (HOT) update.
+ * Findings still without a due date source get the policy's due dates. The rollover's INSERT
+ * already dates the findings it creates, so this finds nothing after an import; it remains for
+ * findings created another way. SQLite visits them through findings_sla_pending.
  */
 async function assignPendingPolicyDueDates(trx: Db, dialect: DialectName, days: SlaDaysBySeverity): Promise<number> {
   const set = sql`due_date_source = 'sla', due_date = ${policyDateSql(dialect, days, 0)}, sla_breach_date = ${policyDateSql(dialect, days, 1)}`;
-  const result =
-    dialect === 'postgres'
-      ? await sql`UPDATE findings SET ${set} FROM incoming i
-                  WHERE findings.id = i.finding_id AND i.prev_lifecycle IS NULL AND findings.due_date_source IS NULL`.execute(trx)
-      : await sql`UPDATE findings SET ${set} WHERE due_date_source IS NULL`.execute(trx);
+  const result = await sql`UPDATE findings SET ${set} WHERE due_date_source IS NULL`.execute(trx);
   return Number(result.numAffectedRows ?? 0n);
 }
 
