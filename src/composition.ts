@@ -98,9 +98,16 @@ export async function openApplication(config: Config, logger: Logger, options: A
     assets: new TenableAssetSyncService(database, { threshold: config.correlationThreshold }),
   });
   // File imports feed the monthly summary too (Tenable syncs refresh it themselves).
-  events.subscribe('import.progress', (progress) => {
+  // close() waits for refreshes in flight: a CLI import closes the database right after it completes.
+  const monthlyRefreshes = new Set<Promise<void>>();
+  const stopMonthlyRefresh = events.subscribe('import.progress', (progress) => {
     if (progress.phase !== 'completed') return;
-    tenableHistory.refreshMonthOfImport(progress.importId).catch((err: unknown) => logger.warn('db', 'monthly summary refresh failed', { error: String(err) }));
+    const refresh = tenableHistory
+      .refreshMonthOfImport(progress.importId)
+      .then(() => undefined)
+      .catch((err: unknown) => logger.warn('db', 'monthly summary refresh failed', { error: String(err) }))
+      .finally(() => monthlyRefreshes.delete(refresh));
+    monthlyRefreshes.add(refresh);
   });
 
   let channel: JobChannel;
@@ -177,6 +184,8 @@ export async function openApplication(config: Config, logger: Logger, options: A
       clearInterval(sweep);
       await sweeping;
       stopImportRelay();
+      stopMonthlyRefresh();
+      await Promise.all(monthlyRefreshes);
       await jobs.close();
       await database.close();
     },

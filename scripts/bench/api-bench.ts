@@ -105,6 +105,8 @@ async function addWorkflowAndHistory(): Promise<void> {
   await sql`UPDATE findings SET
       status = CASE WHEN id % 10 = 0 THEN 'Assigned' WHEN id % 10 = 1 THEN 'In Progress' WHEN id % 50 = 2 THEN 'False Positive' ELSE status END,
       assigned_to = CASE WHEN id % 10 IN (0, 1) THEN 'analyst-' || (id % 7) ELSE assigned_to END,
+      false_positive_reason = CASE WHEN id % 10 NOT IN (0, 1) AND id % 50 = 2 THEN 'bench: compensating control' ELSE false_positive_reason END,
+      due_date_source = CASE WHEN id % 4 = 0 THEN 'user' ELSE due_date_source END,
       due_date = CASE WHEN id % 4 = 0 THEN ${dueDate} ELSE due_date END`.execute(db);
   for (let back = 1; back <= 363; back++) {
     const day = new Date(Date.parse(`${DAYS[1]}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
