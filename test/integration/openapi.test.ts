@@ -1,8 +1,9 @@
 /**
  * The OpenAPI document at /api/openapi.json is a well-formed OpenAPI 3 document that documents
  * the findings, assets and dashboard routes with their parameters; /api/docs serves the page.
- * Every schema in it compiles as a JSON Schema (ajv, already a Fastify dependency).
+ * It validates against the official OpenAPI schema, and every schema in it compiles as a JSON Schema.
  */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
@@ -32,6 +33,13 @@ describe('OpenAPI document', () => {
     doc = response.body;
   });
   afterAll(async () => t?.close());
+
+  it('validates against the official OpenAPI schema for its version', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as Parameters<Validator['validate']>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
 
   it('is an OpenAPI 3 document whose operations all have responses', () => {
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
