@@ -7,11 +7,11 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { TenableApiError, TenableNetworkError, parseErrorResponse } from './tenable/client/errors.ts';
+import { parseErrorResponse } from './tenable/client/errors.ts';
 import type { RequestOptions, RetryEvent } from './tenable/client/http.ts';
 import { userAgent } from './tenable/client/http.ts';
 import { DEFAULT_RATE_LIMIT, type Now, type RateLimitOptions, Semaphore, type Sleep, TokenBucket, realSleep } from './tenable/client/rate-limiter.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, isRetryableError, networkErrorCode, retryDelayMs } from './tenable/client/retry.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './tenable/client/retry.ts';
 
 export interface ScannerHttpOptions {
   /** Scheme, host and port, plus any path prefix every request shares (e.g. `/rest`). */
@@ -103,39 +103,19 @@ export class ScannerHttp {
     read: (res: Response, abort: () => void) => Promise<T>,
     timeoutCoversBody: boolean,
   ): Promise<T> {
-    const idempotent = options.idempotent ?? method === 'GET';
     const url = this.url(path, options.query);
-    for (let attempt = 0; ; attempt++) {
-      let failure: TenableApiError | TenableNetworkError;
-      let retryable: boolean;
-      try {
-        return await this.attempt(method, path, url, options.body, read, timeoutCoversBody);
-      } catch (error) {
-        if (error instanceof TenableApiError) {
-          failure = error;
-          retryable = isRetryableError(error, idempotent);
-        } else {
-          const code = networkErrorCode(error);
-          if (code === undefined) throw error;
-          const detail = error instanceof Error ? error.message : String(error);
-          failure = new TenableNetworkError(this.redact(`${method} ${this.baseUrl}${path}: network error ${code} (${detail})`), code);
-          retryable = idempotent;
-        }
-      }
-      if (!retryable || attempt >= this.retryPolicy.maxRetries) throw failure;
-      const retryAfterMs = failure instanceof TenableApiError ? failure.retryAfterMs : undefined;
-      const delayMs = retryDelayMs(this.retryPolicy, attempt, retryAfterMs);
-      this.onRetry?.({
+    return withRetries(
+      {
         method,
         path,
-        retry: attempt + 1,
-        delayMs,
-        code: failure.code,
-        ...(failure instanceof TenableApiError ? { status: failure.status } : {}),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
-      await this.sleep(delayMs);
-    }
+        idempotent: options.idempotent ?? method === 'GET',
+        policy: this.retryPolicy,
+        sleep: this.sleep,
+        onRetry: this.onRetry,
+        networkMessage: (code, detail) => this.redact(`${method} ${this.baseUrl}${path}: network error ${code} (${detail})`),
+      },
+      () => this.attempt(method, path, url, options.body, read, timeoutCoversBody),
+    );
   }
 
   private async attempt<T>(

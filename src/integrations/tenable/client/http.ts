@@ -3,20 +3,11 @@
  * in and out, client-side rate limiting and a bound on requests in flight, retries with
  * Retry-After, typed errors. Keys never appear in errors.
  */
-import { TenableApiError, TenableNetworkError, parseErrorResponse } from './errors.ts';
+import { TenableApiError, parseErrorResponse } from './errors.ts';
 import { DEFAULT_RATE_LIMIT, type Now, type RateLimitOptions, Semaphore, type Sleep, TokenBucket, realSleep } from './rate-limiter.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, isRetryableError, networkErrorCode, retryDelayMs } from './retry.ts';
+import { DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, withRetries } from './retry.ts';
 
-export interface RetryEvent {
-  method: string;
-  path: string;
-  /** 1-based number of the retry about to happen. */
-  retry: number;
-  delayMs: number;
-  status?: number;
-  code: string;
-  retryAfterMs?: number;
-}
+export type { RetryEvent };
 
 export interface TenableHttpOptions {
   /** e.g. https://cloud.tenable.com (no trailing path needed). */
@@ -104,39 +95,19 @@ export class TenableHttp {
 
   /** Same as request, but the raw body text. */
   async requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
-    const idempotent = options.idempotent ?? method === 'GET';
     const url = this.url(path, options.query);
-    for (let attempt = 0; ; attempt++) {
-      let failure: TenableApiError | TenableNetworkError;
-      let retryable: boolean;
-      try {
-        return await this.attempt(method, path, url, options.body, attempt);
-      } catch (error) {
-        if (error instanceof TenableApiError) {
-          failure = error;
-          retryable = isRetryableError(error, idempotent);
-        } else {
-          const code = networkErrorCode(error);
-          if (code === undefined) throw error;
-          const detail = error instanceof Error ? error.message : String(error);
-          failure = new TenableNetworkError(this.redact(`Tenable ${method} ${path}: network error ${code} (${detail})`), code);
-          retryable = idempotent;
-        }
-      }
-      if (!retryable || attempt >= this.retryPolicy.maxRetries) throw failure;
-      const retryAfterMs = failure instanceof TenableApiError ? failure.retryAfterMs : undefined;
-      const delayMs = retryDelayMs(this.retryPolicy, attempt, retryAfterMs);
-      this.onRetry?.({
+    return withRetries(
+      {
         method,
         path,
-        retry: attempt + 1,
-        delayMs,
-        code: failure.code,
-        ...(failure instanceof TenableApiError ? { status: failure.status } : {}),
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
-      await this.sleep(delayMs);
-    }
+        idempotent: options.idempotent ?? method === 'GET',
+        policy: this.retryPolicy,
+        sleep: this.sleep,
+        onRetry: this.onRetry,
+        networkMessage: (code, detail) => this.redact(`Tenable ${method} ${path}: network error ${code} (${detail})`),
+      },
+      (attempt) => this.attempt(method, path, url, options.body, attempt),
+    );
   }
 
   private async attempt(method: string, path: string, url: string, body: unknown, attempt: number): Promise<string> {

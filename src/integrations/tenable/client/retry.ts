@@ -2,7 +2,7 @@
  * When and how long to retry (tenable-api.md §1.5): 429/502/503/504 and network errors, Retry-After
  * first (seconds or HTTP date), else exponential backoff capped at maxDelayMs. Other 4xx never.
  */
-import type { TenableApiError } from './errors.ts';
+import { TenableApiError, TenableNetworkError } from './errors.ts';
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -59,4 +59,65 @@ export function isRetryableError(error: TenableApiError, idempotent: boolean): b
 export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined) return retryAfterMs;
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * Math.pow(policy.exponentialBase, attempt));
+}
+
+/** What one retry reports (for logs and tests). */
+export interface RetryEvent {
+  method: string;
+  path: string;
+  /** 1-based number of the retry about to happen. */
+  retry: number;
+  delayMs: number;
+  code: string;
+  status?: number;
+  retryAfterMs?: number;
+}
+
+export interface RetryLoop {
+  method: string;
+  path: string;
+  idempotent: boolean;
+  policy: RetryPolicy;
+  sleep: (ms: number) => Promise<void>;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** The message of a network failure (callers name their product and redact secrets). */
+  networkMessage: (code: string, detail: string) => string;
+}
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not worth retrying, or the policy's retries are
+ * spent: HTTP errors retry per isRetryableError, network errors only when the request is idempotent.
+ */
+export async function withRetries<T>(loop: RetryLoop, attempt: (attemptIndex: number) => Promise<T>): Promise<T> {
+  for (let index = 0; ; index++) {
+    let failure: TenableApiError | TenableNetworkError;
+    let retryable: boolean;
+    try {
+      return await attempt(index);
+    } catch (error) {
+      if (error instanceof TenableApiError) {
+        failure = error;
+        retryable = isRetryableError(error, loop.idempotent);
+      } else {
+        const code = networkErrorCode(error);
+        if (code === undefined) throw error;
+        const detail = error instanceof Error ? error.message : String(error);
+        failure = new TenableNetworkError(loop.networkMessage(code, detail), code);
+        retryable = loop.idempotent;
+      }
+    }
+    if (!retryable || index >= loop.policy.maxRetries) throw failure;
+    const retryAfterMs = failure instanceof TenableApiError ? failure.retryAfterMs : undefined;
+    const delayMs = retryDelayMs(loop.policy, index, retryAfterMs);
+    loop.onRetry?.({
+      method: loop.method,
+      path: loop.path,
+      retry: index + 1,
+      delayMs,
+      code: failure.code,
+      ...(failure instanceof TenableApiError ? { status: failure.status } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+    await loop.sleep(delayMs);
+  }
 }
