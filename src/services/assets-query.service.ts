@@ -5,7 +5,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { AssetSortKey, FindingSort, HostSortKey } from '../domain/finding-query.ts';
 import { todayUtc } from '../domain/finding-query.ts';
 import { SEVERITY_NAMES } from '../shared/severity.ts';
-import { type FindingPage, type FindingsQueryService, jsonArray } from './findings-query.service.ts';
+import { type AssetView, type FindingPage, type FindingsQueryService, jsonArray, toAssetView } from './findings-query.service.ts';
 import type { ImportGenerationCache } from './import-generation-cache.ts';
 
 /** Open findings of an asset per severity (keys are lower-case severity names), their total and VPR sum. */
@@ -19,24 +19,7 @@ export interface OpenCounts {
   vpr_sum: number;
 }
 
-export interface AssetItem {
-  id: number;
-  tenable_uuid: string | null;
-  hostname: string | null;
-  host_key: string;
-  fqdn: string | null;
-  netbios_name: string | null;
-  ip_addresses: string[];
-  mac_addresses: string[];
-  operating_system: string | null;
-  system_type: string | null;
-  agent_installed: boolean;
-  tags: unknown[];
-  asset_criticality: string | null;
-  correlation_method: string | null;
-  correlation_confidence: number;
-  first_seen: string;
-  last_seen: string;
+export interface AssetItem extends AssetView {
   open: OpenCounts;
 }
 
@@ -53,26 +36,7 @@ const KEY_OF_LEVEL = SEVERITY_NAMES.map((n) => n.toLowerCase()) as ('info' | 'lo
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function toAssetItem(row: AssetRow, open: OpenCounts): AssetItem {
-  return {
-    id: Number(row.id),
-    tenable_uuid: row.tenable_uuid,
-    hostname: row.hostname,
-    host_key: row.host_key,
-    fqdn: row.fqdn,
-    netbios_name: row.netbios_name,
-    ip_addresses: jsonArray(row.ip_addresses).map(String),
-    mac_addresses: jsonArray(row.mac_addresses).map(String),
-    operating_system: row.operating_system,
-    system_type: row.system_type,
-    agent_installed: Number(row.agent_installed) === 1,
-    tags: jsonArray(row.tags),
-    asset_criticality: row.asset_criticality,
-    correlation_method: row.correlation_method,
-    correlation_confidence: Number(row.correlation_confidence),
-    first_seen: row.first_seen,
-    last_seen: row.last_seen,
-    open,
-  };
+  return { ...toAssetView(row), open };
 }
 
 export class AssetsQueryService {

@@ -4,7 +4,6 @@
  */
 import type { DatabaseHandle } from '../db/database.ts';
 import {
-  assetById,
   countFindings,
   findingBatchAfter,
   findingById,
@@ -16,55 +15,19 @@ import {
   pluginCves,
   type FindingListRow,
 } from '../db/repositories/findings-query.repository.ts';
+import { assetRow, type AssetRow } from '../db/repositories/assets-query.repository.ts';
 import { countFindingHistory, findingHistory } from '../db/repositories/workflow.repository.ts';
 import { DomainError } from '../domain/errors.ts';
 import { decodeCursor, encodeCursor, type FindingFilter, type FindingSort } from '../domain/finding-query.ts';
 import { severityName, type SeverityLevel, type SeverityName } from '../shared/severity.ts';
 import type { ImportGenerationCache } from './import-generation-cache.ts';
 
-export interface FindingItem {
-  id: number;
-  asset_id: number | null;
-  hostname: string | null;
-  host_key: string;
-  ip_address: string | null;
-  plugin_id: string;
-  plugin_name: string;
-  plugin_family: string | null;
-  cve: string | null;
-  severity: number;
+/** A listed finding as the API returns it: the row, with its severity named, tags parsed and flags as booleans. */
+export type FindingItem = Omit<FindingListRow, 'custom_tags' | 'manual_review_required'> & {
   severity_name: SeverityName;
-  vpr_score: number | null;
-  cvss_base_score: number | null;
-  cvss3_base_score: number | null;
-  ports: string | null;
-  scanner_state: string | null;
-  first_seen: string;
-  last_seen: string | null;
-  lifecycle: string;
-  resolved_on: string | null;
-  reopened_count: number;
-  status: string;
-  assigned_to: string | null;
-  assigned_team: string | null;
-  priority: string;
-  due_date: string | null;
-  remediation_date: string | null;
-  false_positive_reason: string | null;
-  accepted_risk_reason: string | null;
-  accepted_risk_expires: string | null;
-  business_justification: string | null;
-  remediation_notes: string;
   custom_tags: string[];
-  sla_breach_date: string | null;
-  last_modified_by: string | null;
-  last_modified_at: string | null;
-  correlation_method: string | null;
-  correlation_confidence: number;
   manual_review_required: boolean;
-  created_at: string;
-  updated_at: string;
-}
+};
 
 export interface FindingSearch {
   filter: FindingFilter;
@@ -102,29 +65,55 @@ export interface FindingDetail extends FindingItem {
   } | null;
   cves: { cve_id: string; correlation_confidence: number; correlation_source: string }[];
   output: string | null;
-  asset: {
-    id: number;
-    tenable_uuid: string | null;
-    hostname: string | null;
-    fqdn: string | null;
-    netbios_name: string | null;
-    ip_addresses: string[];
-    mac_addresses: string[];
-    operating_system: string | null;
-    system_type: string | null;
-    agent_installed: boolean;
-    tags: unknown[];
-    asset_criticality: string | null;
-    correlation_method: string | null;
-    correlation_confidence: number;
-    first_seen: string;
-    last_seen: string;
-  } | null;
+  asset: AssetView | null;
   /** The finding on every scan date that saw it, oldest first. */
   snapshots: { scan_date: string; severity: number; severity_name: SeverityName; vpr_score: number | null; import_id: number }[];
   /** Workflow changes, oldest first (at most DETAIL_HISTORY_LIMIT; history_total counts them all). */
   history: { id: number; changed_at: string; changed_by: string; source: 'user' | 'import' | 'sync' | 'system'; field: string; old_value: string | null; new_value: string | null }[];
   history_total: number;
+}
+
+/** An asset as the API shows it (its list, its detail, and a finding's detail). */
+export interface AssetView {
+  id: number;
+  tenable_uuid: string | null;
+  hostname: string | null;
+  host_key: string;
+  fqdn: string | null;
+  netbios_name: string | null;
+  ip_addresses: string[];
+  mac_addresses: string[];
+  operating_system: string | null;
+  system_type: string | null;
+  agent_installed: boolean;
+  tags: unknown[];
+  asset_criticality: string | null;
+  correlation_method: string | null;
+  correlation_confidence: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export function toAssetView(row: AssetRow): AssetView {
+  return {
+    id: Number(row.id),
+    tenable_uuid: row.tenable_uuid,
+    hostname: row.hostname,
+    host_key: row.host_key,
+    fqdn: row.fqdn,
+    netbios_name: row.netbios_name,
+    ip_addresses: jsonArray(row.ip_addresses).map(String),
+    mac_addresses: jsonArray(row.mac_addresses).map(String),
+    operating_system: row.operating_system,
+    system_type: row.system_type,
+    agent_installed: Number(row.agent_installed) === 1,
+    tags: jsonArray(row.tags),
+    asset_criticality: row.asset_criticality,
+    correlation_method: row.correlation_method,
+    correlation_confidence: Number(row.correlation_confidence),
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
+  };
 }
 
 export function jsonArray(text: string | null | undefined): unknown[] {
@@ -246,7 +235,7 @@ export class FindingsQueryService {
       pluginById(db, row.plugin_id),
       pluginCves(db, row.plugin_id),
       findingOutput(db, id),
-      row.asset_id === null ? undefined : assetById(db, Number(row.asset_id)),
+      row.asset_id === null ? undefined : assetRow(db, Number(row.asset_id)),
       findingSnapshots(db, id),
       findingHistory(db, id, { limit: DETAIL_HISTORY_LIMIT }),
       countFindingHistory(db, id),
@@ -275,26 +264,7 @@ export class FindingsQueryService {
         : null,
       cves: cves.map((c) => ({ cve_id: c.cve_id, correlation_confidence: Number(c.correlation_confidence), correlation_source: c.correlation_source })),
       output: output ?? null,
-      asset: asset
-        ? {
-            id: Number(asset.id),
-            tenable_uuid: asset.tenable_uuid,
-            hostname: asset.hostname,
-            fqdn: asset.fqdn,
-            netbios_name: asset.netbios_name,
-            ip_addresses: jsonArray(asset.ip_addresses).map(String),
-            mac_addresses: jsonArray(asset.mac_addresses).map(String),
-            operating_system: asset.operating_system,
-            system_type: asset.system_type,
-            agent_installed: Number(asset.agent_installed) === 1,
-            tags: jsonArray(asset.tags),
-            asset_criticality: asset.asset_criticality,
-            correlation_method: asset.correlation_method,
-            correlation_confidence: Number(asset.correlation_confidence),
-            first_seen: asset.first_seen,
-            last_seen: asset.last_seen,
-          }
-        : null,
+      asset: asset ? toAssetView(asset) : null,
       snapshots: snapshots.map((s) => ({
         scan_date: s.scan_date,
         severity: Number(s.severity),

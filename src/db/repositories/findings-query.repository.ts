@@ -253,10 +253,6 @@ export async function findingOutput(db: Db, findingId: number): Promise<string |
   return (await db.selectFrom('finding_outputs').select('output').where('finding_id', '=', findingId).executeTakeFirst())?.output;
 }
 
-export async function assetById(db: Db, assetId: number) {
-  return db.selectFrom('assets').selectAll().where('id', '=', assetId).executeTakeFirst();
-}
-
 /** The finding on each scan date it was seen, oldest first (one primary-key seek per scan date). */
 export async function findingSnapshots(db: Db, findingId: number) {
   return db

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Application } from '../../composition.ts';
 import { ASSET_SORT_KEYS, FINDING_SORT_KEYS, HOST_SORT_KEYS } from '../../domain/finding-query.ts';
-import { ErrorSchema, FindingPageSchema, IdParams } from '../schemas/findings.schemas.ts';
+import { AssetViewSchema, ErrorSchema, FindingPageSchema, IdParams } from '../schemas/findings.schemas.ts';
 
 const Page = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -37,26 +37,7 @@ export const OpenCountsSchema = z.object({
   vpr_sum: z.number(),
 });
 
-const AssetSchema = z.object({
-  id: z.number().int(),
-  tenable_uuid: z.string().nullable(),
-  hostname: z.string().nullable(),
-  host_key: z.string(),
-  fqdn: z.string().nullable(),
-  netbios_name: z.string().nullable(),
-  ip_addresses: z.array(z.string()),
-  mac_addresses: z.array(z.string()),
-  operating_system: z.string().nullable(),
-  system_type: z.string().nullable(),
-  agent_installed: z.boolean(),
-  tags: z.array(z.unknown()),
-  asset_criticality: z.string().nullable(),
-  correlation_method: z.string().nullable(),
-  correlation_confidence: z.number(),
-  first_seen: z.string(),
-  last_seen: z.string(),
-  open: OpenCountsSchema,
-});
+const AssetSchema = AssetViewSchema.extend({ open: OpenCountsSchema });
 
 export const HostSummarySchema = OpenCountsSchema.extend({
   asset_id: z.number().int(),

@@ -149,6 +149,27 @@ export const FindingPageSchema = z.object({
 });
 
 /** Loose: the workflow side adds `history` to the detail. */
+/** An asset as the API shows it (services/findings-query.service.ts AssetView). */
+export const AssetViewSchema = z.object({
+  id: z.number().int(),
+  tenable_uuid: z.string().nullable(),
+  hostname: z.string().nullable(),
+  host_key: z.string(),
+  fqdn: z.string().nullable(),
+  netbios_name: z.string().nullable(),
+  ip_addresses: z.array(z.string()),
+  mac_addresses: z.array(z.string()),
+  operating_system: z.string().nullable(),
+  system_type: z.string().nullable(),
+  agent_installed: z.boolean(),
+  tags: z.array(z.unknown()),
+  asset_criticality: z.string().nullable(),
+  correlation_method: z.string().nullable(),
+  correlation_confidence: z.number(),
+  first_seen: z.string(),
+  last_seen: z.string(),
+});
+
 export const FindingDetailSchema = FindingItemSchema.extend({
   plugin: z
     .object({
@@ -172,26 +193,7 @@ export const FindingDetailSchema = FindingItemSchema.extend({
     .nullable(),
   cves: z.array(z.object({ cve_id: z.string(), correlation_confidence: z.number(), correlation_source: z.string() })),
   output: z.string().nullable(),
-  asset: z
-    .object({
-      id: z.number().int(),
-      tenable_uuid: z.string().nullable(),
-      hostname: z.string().nullable(),
-      fqdn: z.string().nullable(),
-      netbios_name: z.string().nullable(),
-      ip_addresses: z.array(z.string()),
-      mac_addresses: z.array(z.string()),
-      operating_system: z.string().nullable(),
-      system_type: z.string().nullable(),
-      agent_installed: z.boolean(),
-      tags: z.array(z.unknown()),
-      asset_criticality: z.string().nullable(),
-      correlation_method: z.string().nullable(),
-      correlation_confidence: z.number(),
-      first_seen: z.string(),
-      last_seen: z.string(),
-    })
-    .nullable(),
+  asset: AssetViewSchema.nullable(),
   snapshots: z.array(
     z.object({ scan_date: z.string(), severity: z.number().int(), severity_name: z.enum(SEVERITY_NAMES), vpr_score: z.number().nullable(), import_id: z.number().int() }),
   ),
