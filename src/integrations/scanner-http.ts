@@ -8,29 +8,18 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseErrorResponse } from './tenable/client/errors.ts';
-import type { RequestOptions, RetryEvent } from './tenable/client/http.ts';
+import type { PacedHttpOptions, RequestOptions, RetryEvent } from './tenable/client/http.ts';
 import { userAgent } from './tenable/client/http.ts';
-import { DEFAULT_RATE_LIMIT, type Now, type RateLimitOptions, Semaphore, type Sleep, TokenBucket, realSleep } from './tenable/client/rate-limiter.ts';
+import { DEFAULT_RATE_LIMIT, type Now, Semaphore, type Sleep, TokenBucket, realSleep } from './tenable/client/rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './tenable/client/retry.ts';
 
-export interface ScannerHttpOptions {
+export interface ScannerHttpOptions extends PacedHttpOptions {
   /** Scheme, host and port, plus any path prefix every request shares (e.g. `/rest`). */
   baseUrl: string;
   /** The authentication header(s), e.g. `{ 'x-apikey': 'accesskey=…; secretkey=…;' }`. */
   authHeaders: Record<string, string>;
   /** Values that must never appear in an error message (the keys). */
   secrets: readonly string[];
-  /** Build put in the User-Agent (default 0.0.0). */
-  version?: string;
-  rateLimit?: Partial<RateLimitOptions>;
-  /** Requests in flight at once (default 5). */
-  maxConcurrentRequests?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Per-attempt timeout for JSON requests, and idle timeout of a streamed body, in ms (default 300 s). */
-  timeoutMs?: number;
-  sleep?: Sleep;
-  now?: Now;
-  onRetry?: (event: RetryEvent) => void;
 }
 
 export class ScannerHttp {

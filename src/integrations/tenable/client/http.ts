@@ -9,11 +9,8 @@ import { DEFAULT_RETRY_POLICY, type RetryEvent, type RetryPolicy, withRetries } 
 
 export type { RetryEvent };
 
-export interface TenableHttpOptions {
-  /** e.g. https://cloud.tenable.com (no trailing path needed). */
-  baseUrl: string;
-  accessKey: string;
-  secretKey: string;
+/** Pacing, retries and timeouts shared by every scanner HTTP layer (Tenable VM, Security Center, Nessus). */
+export interface PacedHttpOptions {
   /** Build put in the User-Agent (default 0.0.0). */
   version?: string;
   rateLimit?: Partial<RateLimitOptions>;
@@ -26,6 +23,13 @@ export interface TenableHttpOptions {
   now?: Now;
   /** Called before each retry (for metrics and tests; the client itself never logs). */
   onRetry?: (event: RetryEvent) => void;
+}
+
+export interface TenableHttpOptions extends PacedHttpOptions {
+  /** e.g. https://cloud.tenable.com (no trailing path needed). */
+  baseUrl: string;
+  accessKey: string;
+  secretKey: string;
 }
 
 export interface RequestOptions {
