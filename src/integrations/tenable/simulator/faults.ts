@@ -46,6 +46,7 @@ export const DEFAULT_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
 
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 const nonNegativeInt = (n: number) => Number.isInteger(n) && n >= 0;
+const rate = (n: number) => n >= 0 && n <= 1;
 
 interface FaultSpec {
   name: string;
@@ -71,7 +72,7 @@ const FAULT_SPECS: readonly FaultSpec[] = [
   },
   {
     name: 'server-errors',
-    value: { what: 'a rate between 0 and 1', fallback: 0.05, valid: (n) => n >= 0 && n <= 1, unit: 'RATE' },
+    value: { what: 'a rate between 0 and 1', fallback: 0.05, valid: rate, unit: 'RATE' },
     meaning: 'share of requests answered 500/502/503/504',
     apply: (f, n) => (f.serverErrorRate = n),
   },
@@ -95,7 +96,7 @@ const FAULT_SPECS: readonly FaultSpec[] = [
   },
   {
     name: 'sc-errors',
-    value: { what: 'a rate between 0 and 1', fallback: 0.1, valid: (n) => n >= 0 && n <= 1, unit: 'RATE' },
+    value: { what: 'a rate between 0 and 1', fallback: 0.1, valid: rate, unit: 'RATE' },
     meaning: 'share of Security Center /rest/analysis answers carrying a non-zero error_code (HTTP 200 wrapper)',
     apply: (f, n) => (f.scErrorRate = n),
   },
