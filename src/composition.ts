@@ -24,6 +24,8 @@ import { type Dispatcher, LocalDispatcher, PgBossDispatcher } from './services/j
 import { tenableScanHandler } from './services/jobs/handlers/tenable-scan.handler.ts';
 import { type TenableJobDeps, vulnerabilitySyncHandler } from './services/jobs/handlers/tenable-vulnerability-sync.handler.ts';
 import { importProgressUpdate } from './services/jobs/import-relay.ts';
+import type { AnyJobHandler } from './services/jobs/job-handler.ts';
+import { inJobThread } from './services/jobs/job-thread.ts';
 import { JobService, type JobServiceSettings } from './services/jobs/job.service.ts';
 import { JobNotifier } from './services/jobs/notifier.ts';
 import { WorkflowService } from './services/workflow.service.ts';
@@ -61,6 +63,11 @@ export interface ApplicationOptions {
   tenableClientDefaults?: Partial<TenableClientOptions>;
   /** Run background jobs in this process (the server does). */
   jobWorker?: boolean;
+  /**
+   * Run each job in a worker thread of its own (the server: a sync's rollover must not hold its
+   * event loop). Job threads build their Tenable client from the stored credentials or TENABLE_*.
+   */
+  jobsInThreads?: boolean;
   /** Overrides of the job settings taken from the configuration (tests inject a clock, short delays). */
   jobSettings?: Partial<JobServiceSettings>;
   /** Replaces the stored-credentials client (tests point it at the simulator with a fast clock). */
@@ -72,6 +79,36 @@ export interface ApplicationOptions {
 }
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/** What a job thread needs to build the same services as the server (plain data: it is copied into the thread). */
+export interface JobThreadSetup {
+  config: Config;
+  pgSchema?: string;
+  /** Data-only client options (export polling, rate limits); functions cannot cross into a thread. */
+  clientDefaults?: Partial<TenableClientOptions>;
+}
+
+/** The Tenable services and their job handlers, built alike in the server and in a job thread. */
+export function createTenableServices(
+  database: DatabaseHandle,
+  imports: ImportScanService,
+  config: Config,
+  logger: Logger,
+  options: Pick<ApplicationOptions, 'tenableClientDefaults' | 'tenableClient'>,
+) {
+  const tenableHistory = new TenableHistoryService(database, { retentionDays: config.snapshotRetentionDays, logger });
+  const tenableSync = new TenableSyncService(database, imports, {
+    logger,
+    history: tenableHistory,
+    assets: new TenableAssetSyncService(database, { threshold: config.correlationThreshold }),
+  });
+  const tenableSettings = new TenableSettingsService(database, config, logger, options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {});
+  const injectedClient = options.tenableClient;
+  const tenableClient = injectedClient ? async () => injectedClient() : () => tenableSettings.client();
+  const deps: TenableJobDeps = { database, sync: tenableSync, client: tenableClient, scanPollMs: config.tenableScanPollMs };
+  const jobHandlers: AnyJobHandler[] = [vulnerabilitySyncHandler(deps), tenableScanHandler(deps)];
+  return { tenableHistory, tenableSync, tenableSettings, tenableClient, jobHandlers };
+}
 
 export async function openApplication(config: Config, logger: Logger, options: ApplicationOptions = {}): Promise<Application> {
   const database = createDatabase({
@@ -91,12 +128,8 @@ export async function openApplication(config: Config, logger: Logger, options: A
   const imports = new ImportScanService(database, events, options.importsInWorker ? { worker: { database: workerDatabase } } : {});
   const failed = await imports.recoverInterrupted();
   if (failed.length > 0) logger.warn('import', 'imports interrupted by a stop were marked failed', { importIds: failed });
-  const tenableHistory = new TenableHistoryService(database, { retentionDays: config.snapshotRetentionDays, logger });
-  const tenableSync = new TenableSyncService(database, imports, {
-    logger,
-    history: tenableHistory,
-    assets: new TenableAssetSyncService(database, { threshold: config.correlationThreshold }),
-  });
+  const tenable = createTenableServices(database, imports, config, logger, options);
+  const { tenableHistory, tenableSync, tenableSettings, tenableClient } = tenable;
   // File imports feed the monthly summary too (Tenable syncs refresh it themselves).
   // close() waits for refreshes in flight: a CLI import closes the database right after it completes.
   const monthlyRefreshes = new Set<Promise<void>>();
@@ -129,12 +162,19 @@ export async function openApplication(config: Config, logger: Logger, options: A
     sweepMs: Math.min(1000, config.jobHeartbeatMs),
     ...options.jobSettings,
   });
-  const tenableSettings = new TenableSettingsService(database, config, logger, options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {});
-  const injectedClient = options.tenableClient;
-  const tenableClient = injectedClient ? async () => injectedClient() : () => tenableSettings.client();
-  const tenableJobs: TenableJobDeps = { database, sync: tenableSync, client: tenableClient, scanPollMs: config.tenableScanPollMs };
-  jobs.register(vulnerabilitySyncHandler(tenableJobs));
-  jobs.register(tenableScanHandler(tenableJobs));
+  if (options.jobsInThreads) {
+    if (options.tenableClient) throw new Error('jobsInThreads builds its Tenable client in each job thread: it cannot use an injected tenableClient');
+    const setup: JobThreadSetup = {
+      config,
+      ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
+      ...(options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {}),
+    };
+    for (const handler of tenable.jobHandlers) {
+      jobs.register(inJobThread(handler, { entry: new URL('./job-thread.boot.mjs', import.meta.url), setup, onImportProgress: (progress) => events.publish('import.progress', progress) }));
+    }
+  } else {
+    for (const handler of tenable.jobHandlers) jobs.register(handler);
+  }
   const stopImportRelay = events.subscribe('import.progress', (progress) => jobs.publishProgress(importProgressUpdate(progress)));
   if (options.jobWorker) await jobs.startWorker();
   const workflow = new WorkflowService(database);

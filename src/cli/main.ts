@@ -31,7 +31,7 @@ program
     const config = loadConfig(process.env, { host: options.host, port: options.port });
     const logger = createLogger(config.logLevel);
     logger.info('lifecycle', 'starting', { config: redactedConfig(config) });
-    const hex = await openApplication(config, logger, { importsInWorker: true, jobWorker: true, periodicSweeps: true });
+    const hex = await openApplication(config, logger, { importsInWorker: true, jobWorker: true, jobsInThreads: true, periodicSweeps: true });
     const firstAdmin = await hex.auth.bootstrapAdmin({ username: config.adminUsername, password: config.adminPassword });
     if (firstAdmin === 'created') logger.info('lifecycle', 'first admin created from HEXTRACKR_ADMIN_USERNAME', { username: config.adminUsername });
     if (firstAdmin === 'needs-setup') {

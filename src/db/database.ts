@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { type CompiledQuery, type DatabaseConnection, type Driver, Kysely, type KyselyConfig, PostgresDialect, type QueryResult, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, type KyselyConfig, PostgresDialect, type QueryResult, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 
@@ -93,7 +93,7 @@ function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): B
 
 function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: shared }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database: shared }) });
   let bookkeeping: Kysely<DatabaseSchema> | undefined;
   return {
     dialect: 'sqlite',
@@ -108,7 +108,7 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
     },
     async withWriter(fn) {
       const raw = openSqlite(options.sqlitePath, Math.min(WRITER_CACHE_MB, options.sqliteCacheMb), 'writer');
-      const writerDb = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: raw }), ...slowQueryLog(options) });
+      const writerDb = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database: raw }), ...slowQueryLog(options) });
       try {
         return await fn({ dialect: 'sqlite', db: writerDb, sqlite: raw });
       } finally {
@@ -127,7 +127,30 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
  * write fails at once, and it is retried after a timer (the event loop keeps running, so a
  * rollover this same thread is applying can finish and release the lock).
  */
-class PatientSqliteDialect extends SqliteDialect {
+/**
+ * SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE). A deferred
+ * transaction that reads, then writes after another connection committed (a job thread's sync
+ * beside the server's heartbeats, a CLI import beside the server) fails at once with
+ * SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out.
+ */
+class WriteLockingSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const inner = super.createDriver();
+    return {
+      init: () => inner.init(),
+      acquireConnection: () => inner.acquireConnection(),
+      beginTransaction: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      },
+      commitTransaction: (connection) => inner.commitTransaction(connection),
+      rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
+      releaseConnection: (connection) => inner.releaseConnection(connection),
+      destroy: () => inner.destroy(),
+    };
+  }
+}
+
+class PatientSqliteDialect extends WriteLockingSqliteDialect {
   override createDriver(): Driver {
     const inner = super.createDriver();
     const patient = (connection: DatabaseConnection): DatabaseConnection => ({

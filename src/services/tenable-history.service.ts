@@ -85,9 +85,13 @@ export class TenableHistoryService {
     if (record?.status === 'completed') await this.refreshMonth(record.scan_date);
   }
 
-  /** Upserts the summary of the month of `scanDate` (YYYY-MM-DD or YYYY-MM). */
+  /**
+   * Upserts the summary of the month of `scanDate` (YYYY-MM-DD or YYYY-MM). Through the bookkeeping
+   * connection: run on the server's thread after an import, it must not hold the event loop while a
+   * job thread or import worker has the SQLite write lock.
+   */
   async refreshMonth(scanDate: string): Promise<void> {
-    await refreshMonthlySummary(this.database.db, scanDate.slice(0, 7), new Date().toISOString());
+    await refreshMonthlySummary(this.database.bookkeeping, scanDate.slice(0, 7), new Date().toISOString());
   }
 
   /**

@@ -1,13 +1,93 @@
 /** Helpers for job tests: a simulator-backed Tenable client, a WebSocket watcher, polling. */
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import WebSocket from 'ws';
 import { findingKey, normalizeHost } from '../../src/domain/finding-identity.ts';
 import { TenableClient } from '../../src/integrations/tenable/client/index.ts';
 import { toParseEvents } from '../../src/integrations/tenable/mapper/index.ts';
-import type { startTenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
+import { startTenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
+import type { JobView } from '../../src/services/jobs/job.service.ts';
 import type { JobProgressUpdate } from '../../src/shared/job-progress.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 
 export type Simulator = Awaited<ReturnType<typeof startTenableSimulator>>;
+
+export type JobDetail = JobView & { progress_log: { phase: string; message: string; level: string }[] };
+
+/** Job timings short enough for tests: heartbeats, retries and sweeps in tens of milliseconds. */
+export const FAST_JOB_SETTINGS = { heartbeatMs: 100, retryBaseMs: 150, sweepMs: 50, progressIntervalMs: 50 };
+
+/**
+ * One simulator for a describe block (started before its tests, stopped after), whose faults are
+ * cleared and whose test server (see `serve`) is closed after each test.
+ */
+export function simulatorFixture(options: Parameters<typeof startTenableSimulator>[0]) {
+  let sim: Simulator | undefined;
+  let server: { close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    sim = await startTenableSimulator(options);
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+  afterEach(async () => {
+    sim?.setFaults({ slowChunkMs: 0, exportErrorAfterChunks: null, serverErrorRate: 0 });
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    get sim(): Simulator {
+      if (!sim) throw new Error('the simulator starts in beforeAll');
+      return sim;
+    },
+    /** Closes this server after the current test. */
+    serve<T extends { close(): Promise<void> }>(started: T): T {
+      server = started;
+      return started;
+    },
+  };
+}
+
+/** Posts a full sync whose export chunks arrive slowly (50 assets each), and waits until it streams them; returns its job id. */
+export async function startSlowSync(server: JobApi & { api<T>(method: string, path: string, options: { body: unknown }): Promise<{ status: number; body: T }> }, sim: Simulator): Promise<number> {
+  sim.setFaults({ slowChunkMs: 400 });
+  const { body } = await server.api<{ job_id: number }>('POST', '/api/tenable/sync', { body: { full: true, assets_per_chunk: 50 } });
+  await waitFor('the export to stream', async () => {
+    const current = await jobDetail(server, body.job_id);
+    return current.current_phase === 'Processing Vulnerabilities' && current.status === 'running';
+  });
+  return body.job_id;
+}
+
+/** Launches the simulator's first scan as a job and waits for the job to complete; returns the scan id and the ended job. */
+export async function launchFirstScan(server: JobApi & { api<T>(method: string, path: string, options: { as: 'analyst'; body: unknown }): Promise<{ status: number; body: T }> }, sim: Simulator): Promise<{ scanId: number; done: JobDetail }> {
+  const scanId = sim.estate.scans[0]!.id;
+  const started = await server.api<{ job_id: number }>('POST', '/api/tenable/scans/start', { as: 'analyst', body: { scan_id: scanId, full: true } });
+  expect(started.status).toBe(202);
+  const done = await jobInStatus(server, started.body.job_id, 'completed', 'failed');
+  expect(done.status).toBe('completed');
+  expect(done.result).toMatchObject({ scan_id: scanId, scan_status: 'completed', scan_uuid: expect.any(String) });
+  return { scanId, done };
+}
+
+/** An interrupted sync applied nothing: no open finding, and its import is recorded failed. */
+export async function expectNothingApplied(database: DatabaseHandle): Promise<void> {
+  expect(await openKeys(database)).toEqual([]);
+  const imports = await database.db.selectFrom('imports').select(['status']).execute();
+  expect(imports.map((i) => i.status)).toEqual(['failed']);
+}
+
+type JobApi = { api<T>(method: string, path: string): Promise<{ status: number; body: T }> };
+
+export async function jobDetail(server: JobApi, id: number): Promise<JobDetail> {
+  return (await server.api<JobDetail>('GET', `/api/jobs/${id}`)).body;
+}
+
+export function jobInStatus(server: JobApi, id: number, ...statuses: string[]): Promise<JobDetail> {
+  return waitFor(`job ${id} to be ${statuses.join(' or ')}`, async () => {
+    const current = await jobDetail(server, id);
+    return statuses.includes(current.status) ? current : undefined;
+  });
+}
 
 export function simulatorClient(sim: Simulator): TenableClient {
   return new TenableClient({

@@ -7,53 +7,29 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
+import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../src/services/jobs/job.service.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 import { tempDir, writeSimpleCsv } from '../helpers/scan-files.ts';
-import { expectedOpenKeys, jobSocket, openKeys, type Simulator, simulatorClient, waitFor } from '../helpers/jobs.ts';
+import { expectedOpenKeys, expectNothingApplied, FAST_JOB_SETTINGS, jobDetail, jobInStatus, jobSocket, launchFirstScan, openKeys, simulatorClient, simulatorFixture, startSlowSync, waitFor } from '../helpers/jobs.ts';
 import { DIALECTS } from '../helpers/test-db.ts';
 
-type JobDetail = JobView & { progress_log: { phase: string; message: string; level: string }[] };
-
-const FAST = { heartbeatMs: 100, retryBaseMs: 150, sweepMs: 50, progressIntervalMs: 50 };
-
 describe.each(DIALECTS)('background jobs on %s', (dialect) => {
-  let sim: Simulator;
-  let server: TestServer | undefined;
-
-  beforeAll(async () => {
-    sim = await startTenableSimulator({ assets: 120, findings: 1500, seed: 5 });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
-  afterEach(async () => {
-    sim.setFaults({ slowChunkMs: 0, exportErrorAfterChunks: null, serverErrorRate: 0 });
-    await server?.close();
-    server = undefined;
-  });
+  const fx = simulatorFixture({ assets: 120, findings: 1500, seed: 5 });
 
   async function start(options: { scanPollMs?: number; now?: () => number; worker?: boolean; mail?: Transporter } = {}): Promise<TestServer> {
-    server = await startTestServer(dialect, {
+    return fx.serve(await startTestServer(dialect, {
       config: { tenableScanPollMs: options.scanPollMs ?? 20 },
       app: {
         jobWorker: options.worker ?? true,
-        tenableClient: () => simulatorClient(sim),
-        jobSettings: { ...FAST, ...(options.now ? { now: options.now } : {}) },
+        tenableClient: () => simulatorClient(fx.sim),
+        jobSettings: { ...FAST_JOB_SETTINGS, ...(options.now ? { now: options.now } : {}) },
         ...(options.mail ? { mailTransport: options.mail } : {}),
       },
-    });
-    return server;
+    }));
   }
 
-  const job = async (s: TestServer, id: number) => (await s.api<JobDetail>('GET', `/api/jobs/${id}`)).body;
-  const jobInStatus = (s: TestServer, id: number, ...statuses: string[]) =>
-    waitFor(`job ${id} to be ${statuses.join(' or ')}`, async () => {
-      const current = await job(s, id);
-      return statuses.includes(current.status) ? current : undefined;
-    });
+  const job = jobDetail;
 
   it('runs a vulnerability sync to completion and streams its progress over the WebSocket', async () => {
     const s = await start();
@@ -78,7 +54,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
       expect(detail).toMatchObject({ status: 'completed', attempts: 1, progress_percentage: 100, created_by: 'test-analyst' });
       expect((detail.result as { sync: { created: number } }).sync.created).toBeGreaterThan(1000);
       expect(detail.progress_log.map((l) => l.phase)).toEqual(expect.arrayContaining(['Connecting to Tenable', 'Processing Vulnerabilities', 'Finalizing', 'Completed']));
-      expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(sim));
+      expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(fx.sim));
 
       const listed = await s.api<{ jobs: JobView[]; total: number }>('GET', '/api/jobs?status=completed&type=tenable_vulnerability_sync', { as: 'viewer' });
       expect(listed.body.total).toBe(1);
@@ -90,12 +66,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
 
   it('cancels a running sync promptly: the export stops, nothing is applied, the job says so', async () => {
     const s = await start();
-    sim.setFaults({ slowChunkMs: 400 });
-    const { body } = await s.api<{ job_id: number }>('POST', '/api/tenable/sync', { body: { full: true, assets_per_chunk: 50 } });
-    await waitFor('the export to stream', async () => {
-      const current = await job(s, body.job_id);
-      return current.current_phase === 'Processing Vulnerabilities' && current.status === 'running';
-    });
+    const body = { job_id: await startSlowSync(s, fx.sim) };
     const cancelled = await s.api<{ job: JobView }>('POST', `/api/jobs/${body.job_id}/cancel`, { as: 'analyst' });
     expect(cancelled.status).toBe(202);
     expect(cancelled.body.job.cancel_requested).toBe(true);
@@ -103,35 +74,33 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     expect(ended.status).toBe('cancelled');
     expect(ended.error).toMatch(/cancelled by request during processing vulnerabilities/i);
     expect(ended.progress_log.some((l) => /cancel requested by test-analyst/.test(l.message))).toBe(true);
-    expect(await openKeys(s.hex.database)).toEqual([]);
-    const imports = await s.hex.database.db.selectFrom('imports').select(['status']).execute();
-    expect(imports.map((i) => i.status)).toEqual(['failed']);
+    await expectNothingApplied(s.hex.database);
     // Cancelling again is a conflict, not a silent success.
     expect((await s.api('POST', `/api/jobs/${body.job_id}/cancel`)).status).toBe(409);
   });
 
   it('retries with backoff after an export that ends in ERROR, then completes with exactly the simulator findings', async () => {
     const s = await start();
-    sim.setFaults({ exportErrorAfterChunks: 1 });
+    fx.sim.setFaults({ exportErrorAfterChunks: 1 });
     const { body } = await s.api<{ job_id: number }>('POST', '/api/tenable/sync', { body: { full: true, assets_per_chunk: 50 } });
     const retrying = await jobInStatus(s, body.job_id, 'retrying', 'failed', 'completed');
     expect(retrying.status).toBe('retrying');
     expect(retrying.error).toMatch(/ended ERROR/);
     expect(Date.parse(retrying.run_after)).toBeGreaterThan(Date.parse(retrying.updated_at) - 1);
-    sim.setFaults({ exportErrorAfterChunks: null });
+    fx.sim.setFaults({ exportErrorAfterChunks: null });
     const done = await jobInStatus(s, body.job_id, 'completed', 'failed');
     expect(done).toMatchObject({ status: 'completed', attempts: 2 });
     expect(done.progress_log.some((l) => l.level === 'error' && /Attempt 1 of 3 failed: .*ERROR.*retrying in/.test(l.message))).toBe(true);
-    expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(sim));
+    expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(fx.sim));
   });
 
   it('fails after its last attempt and can be retried by hand', async () => {
     const s = await start();
-    sim.setFaults({ exportErrorAfterChunks: 0 });
+    fx.sim.setFaults({ exportErrorAfterChunks: 0 });
     const created = await s.api<{ job_id: number }>('POST', '/api/jobs', { body: { job_type: 'tenable_vulnerability_sync', payload: { full: true }, max_attempts: 2 } });
     const failed = await jobInStatus(s, created.body.job_id, 'failed', 'completed');
     expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
-    sim.setFaults({ exportErrorAfterChunks: null });
+    fx.sim.setFaults({ exportErrorAfterChunks: null });
     const retried = await s.api<{ job: JobView }>('POST', `/api/jobs/${created.body.job_id}/retry`, { as: 'analyst' });
     expect(retried.status).toBe(202);
     expect(retried.body.job).toMatchObject({ status: 'queued', attempts: 0 });
@@ -141,18 +110,13 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
 
   it('launches a scan, follows it to completion on Tenable and syncs its findings', async () => {
     const s = await start();
-    const scanId = sim.estate.scans[0]!.id;
-    const started = await s.api<{ job_id: number }>('POST', '/api/tenable/scans/start', { as: 'analyst', body: { scan_id: scanId, full: true } });
-    expect(started.status).toBe(202);
-    const done = await jobInStatus(s, started.body.job_id, 'completed', 'failed');
-    expect(done.status).toBe('completed');
+    const { scanId, done } = await launchFirstScan(s, fx.sim);
     expect(done.tenable_scan_id).toBe(String(scanId));
-    expect(done.result).toMatchObject({ scan_id: scanId, scan_status: 'completed', scan_uuid: expect.any(String) });
     expect(done.progress_log.map((l) => l.phase)).toEqual(expect.arrayContaining(['Connecting to Tenable', 'Fetching Scan Results', 'Processing Vulnerabilities', 'Completed']));
-    expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(sim));
+    expect(await openKeys(s.hex.database)).toEqual(await expectedOpenKeys(fx.sim));
     const status = await s.api<{ tenable: { status: string }; job: JobView }>('GET', `/api/tenable/scans/${scanId}/status`, { as: 'viewer' });
     expect(status.body.tenable.status).toBe('completed');
-    expect(status.body.job.id).toBe(started.body.job_id);
+    expect(status.body.job.id).toBe(done.id);
   });
 
   it('fails a job at once when no retry can help (an unknown scan)', async () => {
@@ -160,21 +124,22 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     const started = await s.api<{ job_id: number }>('POST', '/api/tenable/scans/start', { body: { scan_id: 987654 } });
     const failed = await jobInStatus(s, started.body.job_id, 'failed', 'retrying', 'completed');
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(failed.progress_log.some((l) => l.level === 'error' && /not retried/.test(l.message))).toBe(true);
+    // The job row turns failed just before its last log line is written.
+    await waitFor('the "not retried" log line', async () => (await job(s, failed.id)).progress_log.some((l) => l.level === 'error' && /not retried/.test(l.message)));
   });
 
   it('cancelling a scan job stops the scan on Tenable', async () => {
     const s = await start({ scanPollMs: 1500 });
-    const scanId = sim.estate.scans[0]!.id;
+    const scanId = fx.sim.estate.scans[0]!.id;
     const started = await s.api<{ job_id: number }>('POST', '/api/tenable/scans/start', { body: { scan_id: scanId } });
     await waitFor('the scan to be running on Tenable', async () => /is (pending|running) on Tenable/.test((await job(s, started.body.job_id)).current_operation));
     const cancel = await s.api<{ job: JobView }>('POST', `/api/tenable/scans/${scanId}/cancel`, { as: 'analyst' });
     expect(cancel.status).toBe(202);
     const ended = await jobInStatus(s, started.body.job_id, 'cancelled', 'completed', 'failed');
     expect(ended.status).toBe('cancelled');
-    const onTenable = await simulatorClient(sim).scanStatus(scanId);
+    const onTenable = await simulatorClient(fx.sim).scanStatus(scanId);
     expect(['stopping', 'canceled']).toContain(onTenable);
-    expect(await simulatorClient(sim).scanStatus(scanId)).toBe('canceled');
+    expect(await simulatorClient(fx.sim).scanStatus(scanId)).toBe('canceled');
   });
 
   it('holds a job outside its scan window (spanning midnight) as waiting, then runs it when the window opens', async () => {
@@ -197,7 +162,7 @@ describe.each(DIALECTS)('background jobs on %s', (dialect) => {
     let now = Date.parse('2026-03-02T10:02:00Z');
     const a = await start({ now: () => now, worker: false });
     const b = await startTestServer(dialect, {
-      app: { ...(a.location.options.pgSchema ? { pgSchema: a.location.options.pgSchema } : {}), jobSettings: { ...FAST, now: () => now }, tenableClient: () => simulatorClient(sim) },
+      app: { ...(a.location.options.pgSchema ? { pgSchema: a.location.options.pgSchema } : {}), jobSettings: { ...FAST_JOB_SETTINGS, now: () => now }, tenableClient: () => simulatorClient(fx.sim) },
       config: { sqlitePath: a.location.options.sqlitePath, databaseUrl: a.location.options.databaseUrl },
     });
     try {

@@ -89,6 +89,8 @@ async function begin(writer: Writer): Promise<void> {
     await sql`BEGIN`.execute(writer.db);
     // Several servers may share the database: one rollover at a time.
     await sql`SELECT pg_advisory_xact_lock(727274)`.execute(writer.db);
+    // The rollover sorts and hashes whole imports: the server's default work_mem (4 MB) sends each to disk.
+    await sql`SET LOCAL work_mem = '64MB'`.execute(writer.db);
   }
 }
 
