@@ -1,6 +1,7 @@
 /** Building blocks every page uses: skeletons, empty states, error notices, progress bars, dialogs. */
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { ApiError, describeError } from './api';
+import type { Loaded } from './hooks';
 
 export function Skeleton({ width = '100%', height = 16, label }: { width?: number | string; height?: number | string; label?: string }) {
   return <div className="skeleton" style={{ width, height }} aria-hidden={label ? undefined : true} aria-label={label} role={label ? 'status' : undefined} />;
@@ -144,4 +145,28 @@ export function TableSkeleton({ rows = 6, columns = 5 }: { rows?: number; column
       ))}
     </div>
   );
+}
+
+/**
+ * A `useApi` result as a card shows it: a skeleton until the first answer, `empty` when `isEmpty`
+ * says so, otherwise `children(data)`. Errors are left to the card's own ErrorNotice, placed where
+ * each card wants it: so a failed first load shows nothing here, and data already shown stays up
+ * through a failed reload.
+ */
+export function LoadedView<T>({
+  state,
+  skeleton,
+  isEmpty,
+  empty,
+  children,
+}: {
+  state: Loaded<T>;
+  skeleton: { rows: number; columns: number };
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (state.data === undefined) return state.error ? null : <TableSkeleton rows={skeleton.rows} columns={skeleton.columns} />;
+  if (isEmpty?.(state.data)) return empty;
+  return children(state.data);
 }

@@ -2,7 +2,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, query } from '../api';
 import { type Role, useAuth } from '../auth';
-import { Card, EmptyState, ErrorNotice, Field, Notice, TableSkeleton } from '../components';
+import { Card, EmptyState, ErrorNotice, Field, LoadedView, Notice } from '../components';
 import { formatDate, SEVERITIES } from '../format';
 import { useApi } from '../hooks';
 import { navigate, updateParams, useRoute } from '../router';
@@ -82,73 +82,73 @@ function Users() {
       <p className="muted">Viewers read everything; analysts also import, edit the workflow and run syncs and jobs; admins also manage users, keys and settings.</p>
       {m.message ? <Notice kind="success">{m.message}</Notice> : null}
       <ErrorNotice error={m.error ?? users.error} onRetry={users.error ? users.reload : undefined} />
-      {users.data === undefined && !users.error ? (
-        <TableSkeleton rows={4} columns={5} />
-      ) : users.data ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th>State</th>
-              <th>Last sign-in</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.items.map((u) => {
-              const self = u.id === auth.user?.id;
-              return (
-                <tr key={u.id}>
-                  <td>
-                    {u.username}
-                    {u.display_name && u.display_name !== u.username ? <div className="muted small">{u.display_name}</div> : null}
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${u.username}`}
-                      value={u.role}
-                      disabled={self}
-                      onChange={(e) => void m.run(() => api('PATCH', `/api/users/${u.id}`, { role: e.target.value }), `${u.username} is now ${e.target.value}.`)}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r}>{r}</option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>{u.disabled ? 'disabled' : u.locked_until ? `locked until ${formatDate(u.locked_until)}` : 'active'}</td>
-                  <td>{formatDate(u.last_login_at)}</td>
-                  <td className="row">
-                    {!self ? (
-                      <>
-                        <button
-                          type="button"
-                          className="button small"
-                          onClick={() => void m.run(() => api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}
-                        >
-                          {u.disabled ? 'Enable' : 'Disable'}
-                        </button>
-                        <button
-                          type="button"
-                          className="button small danger"
-                          aria-label={`Delete ${u.username}`}
-                          onClick={() => {
-                            if (window.confirm(`Delete ${u.username}? Their sessions and tokens stop working.`)) void m.run(() => api('DELETE', `/api/users/${u.id}`), `${u.username} deleted.`);
-                          }}
-                        >
-                          Delete
-                        </button>
-                      </>
-                    ) : (
-                      <span className="muted small">you</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      ) : null}
+      <LoadedView state={users} skeleton={{ rows: 4, columns: 5 }}>
+        {(data) => (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>User</th>
+                <th>Role</th>
+                <th>State</th>
+                <th>Last sign-in</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((u) => {
+                const self = u.id === auth.user?.id;
+                return (
+                  <tr key={u.id}>
+                    <td>
+                      {u.username}
+                      {u.display_name && u.display_name !== u.username ? <div className="muted small">{u.display_name}</div> : null}
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Role of ${u.username}`}
+                        value={u.role}
+                        disabled={self}
+                        onChange={(e) => void m.run(() => api('PATCH', `/api/users/${u.id}`, { role: e.target.value }), `${u.username} is now ${e.target.value}.`)}
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r}>{r}</option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>{u.disabled ? 'disabled' : u.locked_until ? `locked until ${formatDate(u.locked_until)}` : 'active'}</td>
+                    <td>{formatDate(u.last_login_at)}</td>
+                    <td className="row">
+                      {!self ? (
+                        <>
+                          <button
+                            type="button"
+                            className="button small"
+                            onClick={() => void m.run(() => api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}
+                          >
+                            {u.disabled ? 'Enable' : 'Disable'}
+                          </button>
+                          <button
+                            type="button"
+                            className="button small danger"
+                            aria-label={`Delete ${u.username}`}
+                            onClick={() => {
+                              if (window.confirm(`Delete ${u.username}? Their sessions and tokens stop working.`)) void m.run(() => api('DELETE', `/api/users/${u.id}`), `${u.username} deleted.`);
+                            }}
+                          >
+                            Delete
+                          </button>
+                        </>
+                      ) : (
+                        <span className="muted small">you</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
       <form onSubmit={create} aria-label="New user" style={{ marginTop: 14 }}>
         <h3>New user</h3>
         <div className="form-grid">
@@ -232,46 +232,49 @@ function Tokens() {
         <Notice kind="success">{m.message}</Notice>
       ) : null}
       <ErrorNotice error={m.error ?? tokens.error} onRetry={tokens.error ? tokens.reload : undefined} />
-      {tokens.data === undefined && !tokens.error ? (
-        <TableSkeleton rows={3} columns={6} />
-      ) : tokens.data && tokens.data.items.length === 0 ? (
-        <EmptyState title="No API tokens">Create one below for a script or a CI job.</EmptyState>
-      ) : tokens.data ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Owner</th>
-              <th>Role</th>
-              <th>Prefix</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.items.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{t.username}</td>
-                <td>{t.role}</td>
-                <td>
-                  <code>{t.prefix}…</code>
-                </td>
-                <td>{t.revoked_at ? `revoked ${formatDate(t.revoked_at)}` : formatDate(t.expires_at)}</td>
-                <td>{formatDate(t.last_used_at)}</td>
-                <td>
-                  {!t.revoked_at ? (
-                    <button type="button" className="button small danger" aria-label={`Revoke ${t.name}`} onClick={() => void m.run(() => api('DELETE', `/api/tokens/${t.id}`), `Token ${t.name} revoked.`)}>
-                      Revoke
-                    </button>
-                  ) : null}
-                </td>
+      <LoadedView
+        state={tokens}
+        skeleton={{ rows: 3, columns: 6 }}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title="No API tokens">Create one below for a script or a CI job.</EmptyState>}
+      >
+        {(data) => (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Owner</th>
+                <th>Role</th>
+                <th>Prefix</th>
+                <th>Expires</th>
+                <th>Last used</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {data.items.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>{t.username}</td>
+                  <td>{t.role}</td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td>{t.revoked_at ? `revoked ${formatDate(t.revoked_at)}` : formatDate(t.expires_at)}</td>
+                  <td>{formatDate(t.last_used_at)}</td>
+                  <td>
+                    {!t.revoked_at ? (
+                      <button type="button" className="button small danger" aria-label={`Revoke ${t.name}`} onClick={() => void m.run(() => api('DELETE', `/api/tokens/${t.id}`), `Token ${t.name} revoked.`)}>
+                        Revoke
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
       <form onSubmit={create} aria-label="New token" style={{ marginTop: 14 }}>
         <h3>New token</h3>
         <div className="form-grid">
@@ -318,22 +321,22 @@ function SlaPolicy() {
       <p className="muted">Days to fix a finding, counted from when it was first seen. Leave a severity empty for no due date.</p>
       {m.message ? <Notice kind="success">{m.message}</Notice> : null}
       <ErrorNotice error={m.error ?? policy.error} onRetry={policy.error ? policy.reload : undefined} />
-      {policy.data === undefined && !policy.error ? (
-        <TableSkeleton rows={2} columns={5} />
-      ) : policy.data ? (
-        <form onSubmit={save} aria-label="SLA policy">
-          <div className="form-grid">
-            {SEVERITIES.map((s) => (
-              <Field key={s} label={`${s} (days)`}>
-                <input type="number" min={1} max={3650} value={values[s] ?? ''} onChange={(e) => setValues({ ...values, [s]: e.target.value })} />
-              </Field>
-            ))}
-          </div>
-          <button type="submit" className="button primary">
-            Save SLA policy
-          </button>
-        </form>
-      ) : null}
+      <LoadedView state={policy} skeleton={{ rows: 2, columns: 5 }}>
+        {() => (
+          <form onSubmit={save} aria-label="SLA policy">
+            <div className="form-grid">
+              {SEVERITIES.map((s) => (
+                <Field key={s} label={`${s} (days)`}>
+                  <input type="number" min={1} max={3650} value={values[s] ?? ''} onChange={(e) => setValues({ ...values, [s]: e.target.value })} />
+                </Field>
+              ))}
+            </div>
+            <button type="submit" className="button primary">
+              Save SLA policy
+            </button>
+          </form>
+        )}
+      </LoadedView>
     </Card>
   );
 }
@@ -356,55 +359,58 @@ function Audit() {
   return (
     <Card title="Audit log">
       <ErrorNotice error={audit.error} onRetry={audit.reload} />
-      {audit.data === undefined && !audit.error ? (
-        <TableSkeleton rows={8} columns={5} />
-      ) : audit.data && audit.data.items.length === 0 ? (
-        <EmptyState title="Nothing audited yet">Sign-ins, user, token and settings changes are recorded here.</EmptyState>
-      ) : audit.data ? (
-        <>
-          <table className="table">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>Action</th>
-                <th>Target</th>
-                <th>From</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDate(e.at)}</td>
-                  <td>
-                    <button type="button" className="button ghost small" onClick={() => updateParams({ actor: e.actor, offset: null })}>
-                      {e.actor}
-                    </button>
-                  </td>
-                  <td>{e.action}</td>
-                  <td>{e.target ?? '—'}</td>
-                  <td>{e.ip ?? '—'}</td>
-                  <td className="small">{Object.keys(e.details).length ? JSON.stringify(e.details) : '—'}</td>
+      <LoadedView
+        state={audit}
+        skeleton={{ rows: 8, columns: 5 }}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title="Nothing audited yet">Sign-ins, user, token and settings changes are recorded here.</EmptyState>}
+      >
+        {(data) => (
+          <>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Who</th>
+                  <th>Action</th>
+                  <th>Target</th>
+                  <th>From</th>
+                  <th>Details</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <div className="row" style={{ marginTop: 10 }}>
-            {actor ? (
-              <button type="button" className="button small" onClick={() => updateParams({ actor: null, offset: null })}>
-                Show everyone
+              </thead>
+              <tbody>
+                {data.items.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatDate(e.at)}</td>
+                    <td>
+                      <button type="button" className="button ghost small" onClick={() => updateParams({ actor: e.actor, offset: null })}>
+                        {e.actor}
+                      </button>
+                    </td>
+                    <td>{e.action}</td>
+                    <td>{e.target ?? '—'}</td>
+                    <td>{e.ip ?? '—'}</td>
+                    <td className="small">{Object.keys(e.details).length ? JSON.stringify(e.details) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="row" style={{ marginTop: 10 }}>
+              {actor ? (
+                <button type="button" className="button small" onClick={() => updateParams({ actor: null, offset: null })}>
+                  Show everyone
+                </button>
+              ) : null}
+              <button type="button" className="button small" disabled={offset === 0} onClick={() => updateParams({ offset: offset > 50 ? String(offset - 50) : null })}>
+                Newer
               </button>
-            ) : null}
-            <button type="button" className="button small" disabled={offset === 0} onClick={() => updateParams({ offset: offset > 50 ? String(offset - 50) : null })}>
-              Newer
-            </button>
-            <button type="button" className="button small" disabled={offset + 50 >= audit.data.total} onClick={() => updateParams({ offset: String(offset + 50) })}>
-              Older
-            </button>
-          </div>
-        </>
-      ) : null}
+              <button type="button" className="button small" disabled={offset + 50 >= data.total} onClick={() => updateParams({ offset: String(offset + 50) })}>
+                Older
+              </button>
+            </div>
+          </>
+        )}
+      </LoadedView>
     </Card>
   );
 }

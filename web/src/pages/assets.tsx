@@ -2,7 +2,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, query } from '../api';
 import { useAuth } from '../auth';
-import { Card, Dialog, EmptyState, ErrorNotice, Field, Notice, SeverityBadge, StatusBadge, TableSkeleton } from '../components';
+import { Card, Dialog, EmptyState, ErrorNotice, Field, LoadedView, Notice, SeverityBadge, StatusBadge } from '../components';
 import { formatCount, formatDecimal, severityName } from '../format';
 import { useApi } from '../hooks';
 import { Link, navigate, updateParams, useRoute } from '../router';
@@ -100,51 +100,56 @@ function AssetList({ params }: { params: URLSearchParams }) {
         }
       >
         <ErrorNotice error={list.error} onRetry={list.reload} />
-        {list.data === undefined && !list.error ? (
-          <TableSkeleton rows={10} columns={7} />
-        ) : list.data && list.data.items.length === 0 ? (
-          <EmptyState title={q ? 'No asset matches this search' : 'No assets yet'}>
-            {q ? 'Try the start of a host name or an IP address.' : 'Assets appear when you import a scan or sync Tenable.'}
-          </EmptyState>
-        ) : list.data ? (
-          <>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    {sortHeader('hostname', 'Host')}
-                    <th>IP addresses</th>
-                    <th>Operating system</th>
-                    <th className="num">Critical</th>
-                    <th className="num">High</th>
-                    <th className="num">Open</th>
-                    <th className="num">VPR</th>
-                    {sortHeader('last_seen', 'Last seen')}
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.data.items.map((asset) => (
-                    <tr key={asset.id} className="clickable" aria-selected={String(asset.id) === selected} onClick={() => updateParams({ selected: String(asset.id) })}>
-                      <td>
-                        <Link href={`/assets${query({ q, offset: offset || null, selected: asset.id })}`} onClick={(e) => e.stopPropagation()}>
-                          {asset.hostname ?? asset.host_key}
-                        </Link>
-                      </td>
-                      <td>{asset.ip_addresses.slice(0, 2).join(', ') || '—'}</td>
-                      <td>{asset.operating_system ?? '—'}</td>
-                      <td className="num">{formatCount(asset.open.critical)}</td>
-                      <td className="num">{formatCount(asset.open.high)}</td>
-                      <td className="num">{formatCount(asset.open.total)}</td>
-                      <td className="num">{formatDecimal(asset.open.vpr_sum)}</td>
-                      <td>{asset.last_seen}</td>
+        <LoadedView
+          state={list}
+          skeleton={{ rows: 10, columns: 7 }}
+          isEmpty={(data) => data.items.length === 0}
+          empty={
+            <EmptyState title={q ? 'No asset matches this search' : 'No assets yet'}>
+              {q ? 'Try the start of a host name or an IP address.' : 'Assets appear when you import a scan or sync Tenable.'}
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <>
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      {sortHeader('hostname', 'Host')}
+                      <th>IP addresses</th>
+                      <th>Operating system</th>
+                      <th className="num">Critical</th>
+                      <th className="num">High</th>
+                      <th className="num">Open</th>
+                      <th className="num">VPR</th>
+                      {sortHeader('last_seen', 'Last seen')}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager offset={offset} total={list.data.total} />
-          </>
-        ) : null}
+                  </thead>
+                  <tbody>
+                    {data.items.map((asset) => (
+                      <tr key={asset.id} className="clickable" aria-selected={String(asset.id) === selected} onClick={() => updateParams({ selected: String(asset.id) })}>
+                        <td>
+                          <Link href={`/assets${query({ q, offset: offset || null, selected: asset.id })}`} onClick={(e) => e.stopPropagation()}>
+                            {asset.hostname ?? asset.host_key}
+                          </Link>
+                        </td>
+                        <td>{asset.ip_addresses.slice(0, 2).join(', ') || '—'}</td>
+                        <td>{asset.operating_system ?? '—'}</td>
+                        <td className="num">{formatCount(asset.open.critical)}</td>
+                        <td className="num">{formatCount(asset.open.high)}</td>
+                        <td className="num">{formatCount(asset.open.total)}</td>
+                        <td className="num">{formatDecimal(asset.open.vpr_sum)}</td>
+                        <td>{asset.last_seen}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager offset={offset} total={data.total} />
+            </>
+          )}
+        </LoadedView>
       </Card>
       {selected ? <AssetDetail id={selected} /> : null}
     </div>
@@ -180,66 +185,66 @@ function AssetDetail({ id }: { id: string }) {
         </button>
       </header>
       <ErrorNotice error={detail.error} onRetry={detail.reload} />
-      {!asset ? (
-        detail.error ? null : <TableSkeleton rows={8} columns={2} />
-      ) : (
-        <div className="stack">
-          <dl className="kv">
-            <dt>FQDN</dt>
-            <dd>{asset.fqdn ?? '—'}</dd>
-            <dt>NetBIOS</dt>
-            <dd>{asset.netbios_name ?? '—'}</dd>
-            <dt>IP addresses</dt>
-            <dd>{asset.ip_addresses.join(', ') || '—'}</dd>
-            <dt>MAC addresses</dt>
-            <dd>{asset.mac_addresses.join(', ') || '—'}</dd>
-            <dt>Operating system</dt>
-            <dd>{asset.operating_system ?? '—'}</dd>
-            <dt>System type</dt>
-            <dd>{asset.system_type ?? '—'}</dd>
-            <dt>Tenable UUID</dt>
-            <dd>{asset.tenable_uuid ?? '—'}</dd>
-            <dt>Agent</dt>
-            <dd>{asset.agent_installed ? 'installed' : 'no'}</dd>
-            <dt>Criticality</dt>
-            <dd>{asset.asset_criticality ?? '—'}</dd>
-            <dt>Correlation</dt>
-            <dd>
-              {asset.correlation_method ?? '—'} ({asset.correlation_confidence} %)
-            </dd>
-            <dt>Seen</dt>
-            <dd>
-              {asset.first_seen} → {asset.last_seen}
-            </dd>
-          </dl>
-          <div>
-            <h3>
-              Open findings ({formatCount(asset.findings.total)}) · <Link href={`/findings?asset=${asset.id}`}>open in the grid</Link>
-            </h3>
-            {asset.findings.items.length === 0 ? (
-              <p className="muted">No open findings on this asset.</p>
-            ) : (
-              <table className="table">
-                <tbody>
-                  {asset.findings.items.map((f) => (
-                    <tr key={String(f.id)}>
-                      <td>
-                        <SeverityBadge severity={severityName(f.severity)} />
-                      </td>
-                      <td>
-                        <Link href={`/findings?asset=${asset.id}&selected=${String(f.id)}`}>{String(f.cve ?? f.plugin_name ?? f.plugin_id)}</Link>
-                      </td>
-                      <td>
-                        <StatusBadge status={f.status as string} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+      <LoadedView state={detail} skeleton={{ rows: 8, columns: 2 }}>
+        {(asset) => (
+          <div className="stack">
+            <dl className="kv">
+              <dt>FQDN</dt>
+              <dd>{asset.fqdn ?? '—'}</dd>
+              <dt>NetBIOS</dt>
+              <dd>{asset.netbios_name ?? '—'}</dd>
+              <dt>IP addresses</dt>
+              <dd>{asset.ip_addresses.join(', ') || '—'}</dd>
+              <dt>MAC addresses</dt>
+              <dd>{asset.mac_addresses.join(', ') || '—'}</dd>
+              <dt>Operating system</dt>
+              <dd>{asset.operating_system ?? '—'}</dd>
+              <dt>System type</dt>
+              <dd>{asset.system_type ?? '—'}</dd>
+              <dt>Tenable UUID</dt>
+              <dd>{asset.tenable_uuid ?? '—'}</dd>
+              <dt>Agent</dt>
+              <dd>{asset.agent_installed ? 'installed' : 'no'}</dd>
+              <dt>Criticality</dt>
+              <dd>{asset.asset_criticality ?? '—'}</dd>
+              <dt>Correlation</dt>
+              <dd>
+                {asset.correlation_method ?? '—'} ({asset.correlation_confidence} %)
+              </dd>
+              <dt>Seen</dt>
+              <dd>
+                {asset.first_seen} → {asset.last_seen}
+              </dd>
+            </dl>
+            <div>
+              <h3>
+                Open findings ({formatCount(asset.findings.total)}) · <Link href={`/findings?asset=${asset.id}`}>open in the grid</Link>
+              </h3>
+              {asset.findings.items.length === 0 ? (
+                <p className="muted">No open findings on this asset.</p>
+              ) : (
+                <table className="table">
+                  <tbody>
+                    {asset.findings.items.map((f) => (
+                      <tr key={String(f.id)}>
+                        <td>
+                          <SeverityBadge severity={severityName(f.severity)} />
+                        </td>
+                        <td>
+                          <Link href={`/findings?asset=${asset.id}&selected=${String(f.id)}`}>{String(f.cve ?? f.plugin_name ?? f.plugin_id)}</Link>
+                        </td>
+                        <td>
+                          <StatusBadge status={f.status as string} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
           </div>
-        </div>
-      )}
+        )}
+      </LoadedView>
     </aside>
   );
 }
@@ -294,74 +299,77 @@ function ReviewQueue() {
       </p>
       {done ? <Notice kind="success">{done}</Notice> : null}
       <ErrorNotice error={error ?? queue.error} onRetry={queue.error ? queue.reload : undefined} />
-      {queue.data === undefined && !queue.error ? (
-        <TableSkeleton rows={4} columns={5} />
-      ) : queue.data && queue.data.items.length === 0 ? (
-        <EmptyState title="Nothing to review">Every Tenable asset is matched. New ambiguous matches appear here after a Tenable sync.</EmptyState>
-      ) : (
-        queue.data?.items.map((item) => (
-          <div key={item.asset_id} className="card" style={{ marginBottom: 12 }} aria-label={`Review of ${item.hostname ?? item.tenable_uuid ?? item.asset_id}`}>
-            <div className="row" style={{ justifyContent: 'space-between' }}>
-              <div>
-                <strong>{item.hostname ?? item.fqdn ?? `asset ${item.asset_id}`}</strong>{' '}
-                <span className="muted small">
-                  Tenable {item.tenable_uuid ?? '—'} · {item.ip_addresses.join(', ') || 'no IP'} · {item.correlation_method ?? 'unmatched'} ({item.correlation_confidence} %)
-                </span>
-              </div>
-              {canDecide ? (
-                <div className="row">
-                  <button type="button" className="button small" onClick={() => setRemapping(item)}>
-                    Remap…
-                  </button>
-                  <button type="button" className="button small danger" onClick={() => void decide(item.asset_id, { reject: true }, `Kept ${item.hostname ?? item.asset_id} as its own asset.`)}>
-                    Reject
-                  </button>
+      <LoadedView
+        state={queue}
+        skeleton={{ rows: 4, columns: 5 }}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title="Nothing to review">Every Tenable asset is matched. New ambiguous matches appear here after a Tenable sync.</EmptyState>}
+      >
+        {(data) =>
+          data.items.map((item) => (
+            <div key={item.asset_id} className="card" style={{ marginBottom: 12 }} aria-label={`Review of ${item.hostname ?? item.tenable_uuid ?? item.asset_id}`}>
+              <div className="row" style={{ justifyContent: 'space-between' }}>
+                <div>
+                  <strong>{item.hostname ?? item.fqdn ?? `asset ${item.asset_id}`}</strong>{' '}
+                  <span className="muted small">
+                    Tenable {item.tenable_uuid ?? '—'} · {item.ip_addresses.join(', ') || 'no IP'} · {item.correlation_method ?? 'unmatched'} ({item.correlation_confidence} %)
+                  </span>
                 </div>
-              ) : null}
-            </div>
-            {item.candidates.length === 0 ? (
-              <p className="muted small">No candidate found: remap it by hand or reject.</p>
-            ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>Candidate</th>
-                    <th>IP addresses</th>
-                    <th className="num">Confidence</th>
-                    <th>Matched</th>
-                    <th>Conflicting</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {item.candidates.map((c) => (
-                    <tr key={c.asset_id}>
-                      <td>
-                        <Link href={`/assets?selected=${c.asset_id}`}>{c.hostname ?? c.fqdn ?? `asset ${c.asset_id}`}</Link>
-                      </td>
-                      <td>{c.ip_addresses.join(', ') || '—'}</td>
-                      <td className="num">{c.confidence} %</td>
-                      <td>{c.matched_fields.join(', ') || '—'}</td>
-                      <td>{c.conflicting_fields.join(', ') || '—'}</td>
-                      <td>
-                        {canDecide && item.tenable_uuid ? (
-                          <button
-                            type="button"
-                            className="button small primary"
-                            onClick={() => void decide(c.asset_id, { tenable_uuid: item.tenable_uuid! }, `Matched ${c.hostname ?? c.asset_id} to Tenable asset ${item.tenable_uuid}.`)}
-                          >
-                            Accept
-                          </button>
-                        ) : null}
-                      </td>
+                {canDecide ? (
+                  <div className="row">
+                    <button type="button" className="button small" onClick={() => setRemapping(item)}>
+                      Remap…
+                    </button>
+                    <button type="button" className="button small danger" onClick={() => void decide(item.asset_id, { reject: true }, `Kept ${item.hostname ?? item.asset_id} as its own asset.`)}>
+                      Reject
+                    </button>
+                  </div>
+                ) : null}
+              </div>
+              {item.candidates.length === 0 ? (
+                <p className="muted small">No candidate found: remap it by hand or reject.</p>
+              ) : (
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th>Candidate</th>
+                      <th>IP addresses</th>
+                      <th className="num">Confidence</th>
+                      <th>Matched</th>
+                      <th>Conflicting</th>
+                      <th />
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        ))
-      )}
+                  </thead>
+                  <tbody>
+                    {item.candidates.map((c) => (
+                      <tr key={c.asset_id}>
+                        <td>
+                          <Link href={`/assets?selected=${c.asset_id}`}>{c.hostname ?? c.fqdn ?? `asset ${c.asset_id}`}</Link>
+                        </td>
+                        <td>{c.ip_addresses.join(', ') || '—'}</td>
+                        <td className="num">{c.confidence} %</td>
+                        <td>{c.matched_fields.join(', ') || '—'}</td>
+                        <td>{c.conflicting_fields.join(', ') || '—'}</td>
+                        <td>
+                          {canDecide && item.tenable_uuid ? (
+                            <button
+                              type="button"
+                              className="button small primary"
+                              onClick={() => void decide(c.asset_id, { tenable_uuid: item.tenable_uuid! }, `Matched ${c.hostname ?? c.asset_id} to Tenable asset ${item.tenable_uuid}.`)}
+                            >
+                              Accept
+                            </button>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+          ))
+        }
+      </LoadedView>
       <Dialog title="Remap to another asset" open={remapping !== null} onClose={() => setRemapping(null)}>
         {remapping ? (
           <RemapForm

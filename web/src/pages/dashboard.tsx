@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { query } from '../api';
 import { Chart, type ChartOption } from '../chart';
-import { Card, EmptyState, ErrorNotice, Skeleton, TableSkeleton } from '../components';
+import { Card, EmptyState, ErrorNotice, LoadedView, Skeleton } from '../components';
 import { daysAgo, formatCount, formatDecimal, formatSigned, SEVERITIES, type SeverityName } from '../format';
 import { useApi } from '../hooks';
 import { Link, navigate, updateParams, useRoute } from '../router';
@@ -235,46 +235,50 @@ type Row = Record<string, unknown>;
 
 function TopList({ title, path, columns, href }: { title: string; path: string; columns: [string, (row: Row) => string][]; href: (row: Row) => string }) {
   const list = useApi<{ items: Row[] }>(path);
-  const rows = list.data?.items ?? [];
   return (
     <Card title={title}>
       {list.error ? (
         <ErrorNotice error={list.error} onRetry={list.reload} />
-      ) : list.data === undefined ? (
-        <TableSkeleton rows={10} columns={columns.length} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="Nothing to rank yet">Import a scan; the worst offenders show up here.</EmptyState>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              {columns.map(([label], i) => (
-                <th key={label} className={i > 0 ? 'num' : undefined}>
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, r) => (
-              <tr key={r} className="clickable" onClick={() => navigate(href(row))}>
-                {columns.map(([label, cell], i) =>
-                  i === 0 ? (
-                    <td key={label}>
-                      <Link href={href(row)} onClick={(e) => e.stopPropagation()}>
-                        {cell(row) || '—'}
-                      </Link>
-                    </td>
-                  ) : (
-                    <td key={label} className="num">
-                      {cell(row)}
-                    </td>
-                  ),
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <LoadedView
+          state={list}
+          skeleton={{ rows: 10, columns: columns.length }}
+          isEmpty={(data) => data.items.length === 0}
+          empty={<EmptyState title="Nothing to rank yet">Import a scan; the worst offenders show up here.</EmptyState>}
+        >
+          {(data) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  {columns.map(([label], i) => (
+                    <th key={label} className={i > 0 ? 'num' : undefined}>
+                      {label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((row, r) => (
+                  <tr key={r} className="clickable" onClick={() => navigate(href(row))}>
+                    {columns.map(([label, cell], i) =>
+                      i === 0 ? (
+                        <td key={label}>
+                          <Link href={href(row)} onClick={(e) => e.stopPropagation()}>
+                            {cell(row) || '—'}
+                          </Link>
+                        </td>
+                      ) : (
+                        <td key={label} className="num">
+                          {cell(row)}
+                        </td>
+                      ),
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </LoadedView>
       )}
     </Card>
   );
@@ -294,47 +298,51 @@ interface SlaFigure {
 
 function Sla() {
   const sla = useApi<{ today: string; bySeverity: (SlaFigure & { severity: string })[]; total: SlaFigure }>('/api/dashboard/sla');
-  const rows = sla.data?.bySeverity ?? [];
   const percent = (value: number | null) => (value === null ? '—' : `${formatDecimal(value)} %`);
   return (
     <Card title="SLA compliance" actions={sla.data ? <span className="muted small">overdue as of {sla.data.today}</span> : null}>
       {sla.error ? (
         <ErrorNotice error={sla.error} onRetry={sla.reload} />
-      ) : sla.data === undefined ? (
-        <TableSkeleton rows={6} columns={6} />
-      ) : sla.data.total.open === 0 ? (
-        <EmptyState title="No open findings to measure">Import a scan; due dates come from the SLA policy under Admin.</EmptyState>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Severity</th>
-              <th className="num">Open</th>
-              <th className="num">Within SLA</th>
-              <th className="num">Overdue</th>
-              <th className="num">No due date</th>
-              <th className="num">Compliance</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...rows, { ...sla.data.total, severity: 'All' }].map((row) => (
-              <tr key={row.severity}>
-                <td>{row.severity === 'All' ? <strong>All</strong> : row.severity}</td>
-                <td className="num">{formatCount(row.open)}</td>
-                <td className="num">{formatCount(row.within_sla)}</td>
-                <td className="num">
-                  {row.overdue > 0 ? (
-                    <Link href={findingsUrl({ ...(row.severity === 'All' ? {} : { severity: row.severity.toLowerCase() }), overdue: 'true' })}>{formatCount(row.overdue)}</Link>
-                  ) : (
-                    '0'
-                  )}
-                </td>
-                <td className="num">{formatCount(row.no_due_date)}</td>
-                <td className="num">{percent(row.compliance_percent)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <LoadedView
+          state={sla}
+          skeleton={{ rows: 6, columns: 6 }}
+          isEmpty={(data) => data.total.open === 0}
+          empty={<EmptyState title="No open findings to measure">Import a scan; due dates come from the SLA policy under Admin.</EmptyState>}
+        >
+          {(data) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Severity</th>
+                  <th className="num">Open</th>
+                  <th className="num">Within SLA</th>
+                  <th className="num">Overdue</th>
+                  <th className="num">No due date</th>
+                  <th className="num">Compliance</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...data.bySeverity, { ...data.total, severity: 'All' }].map((row) => (
+                  <tr key={row.severity}>
+                    <td>{row.severity === 'All' ? <strong>All</strong> : row.severity}</td>
+                    <td className="num">{formatCount(row.open)}</td>
+                    <td className="num">{formatCount(row.within_sla)}</td>
+                    <td className="num">
+                      {row.overdue > 0 ? (
+                        <Link href={findingsUrl({ ...(row.severity === 'All' ? {} : { severity: row.severity.toLowerCase() }), overdue: 'true' })}>{formatCount(row.overdue)}</Link>
+                      ) : (
+                        '0'
+                      )}
+                    </td>
+                    <td className="num">{formatCount(row.no_due_date)}</td>
+                    <td className="num">{percent(row.compliance_percent)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </LoadedView>
       )}
     </Card>
   );

@@ -6,7 +6,7 @@ import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { get, query, upload } from '../api';
 import { useAuth } from '../auth';
 import { ConflictsCard } from '../conflicts';
-import { Card, Dialog, EmptyState, ErrorNotice, Field, Notice, ProgressBar, StatusBadge, TableSkeleton } from '../components';
+import { Card, Dialog, EmptyState, ErrorNotice, Field, LoadedView, Notice, ProgressBar, StatusBadge } from '../components';
 import { dateFromFileName, formatBytes, formatCount, formatDate, formatDuration, today } from '../format';
 import { useApi } from '../hooks';
 import { useLive } from '../live';
@@ -217,56 +217,59 @@ export default function ImportsPage() {
       )}
       <Card title="Import history">
         <ErrorNotice error={history.error} onRetry={history.reload} />
-        {history.data === undefined && !history.error ? (
-          <TableSkeleton rows={5} columns={8} />
-        ) : noHistory ? (
-          <EmptyState title="No imports yet">Drop a Tenable CSV in the box above, or run a Tenable sync on the Tenable page.</EmptyState>
-        ) : history.data ? (
-          <>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th>File</th>
-                    <th>Scan date</th>
-                    <th>Status</th>
-                    <th className="num">Rows</th>
-                    <th className="num">Created</th>
-                    <th className="num">Updated</th>
-                    <th className="num">Resolved</th>
-                    <th className="num">Reopened</th>
-                    <th className="num">Rejected</th>
-                    <th>Started</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {history.data.items.map((row) => (
-                    <tr key={row.id} className="clickable" onClick={() => updateParams({ report: String(row.id) })}>
-                      <td>
-                        <Link href={`/imports?report=${row.id}`}>{row.file_name}</Link>
-                        <div className="muted small">
-                          {row.format ?? '—'} · {row.scope} · {row.source}
-                        </div>
-                      </td>
-                      <td>{row.scan_date}</td>
-                      <td>
-                        <StatusBadge status={row.status} />
-                      </td>
-                      <td className="num">{formatCount(row.rows_read)}</td>
-                      <td className="num">{formatCount(row.created_count)}</td>
-                      <td className="num">{formatCount(row.updated_count)}</td>
-                      <td className="num">{formatCount(row.resolved_count)}</td>
-                      <td className="num">{formatCount(row.reopened_count)}</td>
-                      <td className="num">{formatCount(row.rejected_count)}</td>
-                      <td>{formatDate(row.started_at)}</td>
+        <LoadedView
+          state={history}
+          skeleton={{ rows: 5, columns: 8 }}
+          isEmpty={(data) => data.total === 0}
+          empty={<EmptyState title="No imports yet">Drop a Tenable CSV in the box above, or run a Tenable sync on the Tenable page.</EmptyState>}
+        >
+          {(data) => (
+            <>
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th>File</th>
+                      <th>Scan date</th>
+                      <th>Status</th>
+                      <th className="num">Rows</th>
+                      <th className="num">Created</th>
+                      <th className="num">Updated</th>
+                      <th className="num">Resolved</th>
+                      <th className="num">Reopened</th>
+                      <th className="num">Rejected</th>
+                      <th>Started</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager offset={offset} limit={20} total={history.data.total} />
-          </>
-        ) : null}
+                  </thead>
+                  <tbody>
+                    {data.items.map((row) => (
+                      <tr key={row.id} className="clickable" onClick={() => updateParams({ report: String(row.id) })}>
+                        <td>
+                          <Link href={`/imports?report=${row.id}`}>{row.file_name}</Link>
+                          <div className="muted small">
+                            {row.format ?? '—'} · {row.scope} · {row.source}
+                          </div>
+                        </td>
+                        <td>{row.scan_date}</td>
+                        <td>
+                          <StatusBadge status={row.status} />
+                        </td>
+                        <td className="num">{formatCount(row.rows_read)}</td>
+                        <td className="num">{formatCount(row.created_count)}</td>
+                        <td className="num">{formatCount(row.updated_count)}</td>
+                        <td className="num">{formatCount(row.resolved_count)}</td>
+                        <td className="num">{formatCount(row.reopened_count)}</td>
+                        <td className="num">{formatCount(row.rejected_count)}</td>
+                        <td>{formatDate(row.started_at)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager offset={offset} limit={20} total={data.total} />
+            </>
+          )}
+        </LoadedView>
       </Card>
       <ConflictsCard />
       <Dialog title="Import report" open={reportId !== null} onClose={() => updateParams({ report: null })} wide>
@@ -336,8 +339,11 @@ function QueuedFile({ item, onDate, onRemove }: { item: Queued; onDate: (date: s
 function ReportById({ id }: { id: string }) {
   const report = useApi<Report>(`/api/imports/${encodeURIComponent(id)}?rejections_limit=500`, { pollMs: 3000 });
   if (report.error) return <ErrorNotice error={report.error} onRetry={report.reload} />;
-  if (!report.data) return <TableSkeleton rows={4} columns={4} />;
-  return <ReportView report={report.data} />;
+  return (
+    <LoadedView state={report} skeleton={{ rows: 4, columns: 4 }}>
+      {(data) => <ReportView report={data} />}
+    </LoadedView>
+  );
 }
 
 export function ReportView({ report }: { report: Report }) {

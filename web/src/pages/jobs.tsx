@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { api, query } from '../api';
 import { useAuth } from '../auth';
-import { Card, EmptyState, ErrorNotice, Notice, StatusBadge, TableSkeleton } from '../components';
+import { Card, EmptyState, ErrorNotice, LoadedView, Notice, StatusBadge } from '../components';
 import { formatCount, formatDate } from '../format';
 import { useApi } from '../hooks';
 import { ACTIVE, JOB_TYPE_NAMES, JobProgress, type JobView, PRIORITY_NAMES, useLiveJobs } from '../jobs';
@@ -54,102 +54,112 @@ export default function JobsPage() {
       <ErrorNotice error={actionError} />
       <Card title={list.data ? `${formatCount(list.data.total)} job${list.data.total === 1 ? '' : 's'}` : 'Queue'}>
         <ErrorNotice error={list.error} onRetry={list.reload} />
-        {list.data === undefined && !list.error ? (
-          <TableSkeleton rows={6} columns={6} />
-        ) : list.data && list.data.jobs.length === 0 ? (
-          <EmptyState title={status ? `No ${status} jobs` : 'No jobs yet'} action={auth.can('analyst') ? <Link className="button primary" href="/tenable">Start a Tenable sync</Link> : undefined}>
-            Tenable syncs and scans run here as jobs, with live progress.
-          </EmptyState>
-        ) : list.data ? (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th className="num">#</th>
-                  <th>Type</th>
-                  <th>Priority</th>
-                  <th style={{ width: '42%' }}>Progress</th>
-                  <th>Attempts</th>
-                  <th>Created</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.jobs.map((job) => {
-                  const update = live.get(job.id);
-                  const current = update?.status ?? job.status;
-                  return (
-                    <tr key={job.id} aria-label={`Job ${job.id}`} aria-selected={String(job.id) === selected}>
-                      <td className="num">
-                        <Link href={`/jobs${query({ status, selected: job.id })}`}>{job.id}</Link>
-                      </td>
-                      <td>
-                        {JOB_TYPE_NAMES[job.job_type] ?? job.job_type}
-                        {job.tenable_scan_id ? <div className="muted small">scan {job.tenable_scan_id}</div> : null}
-                        {job.import_id ? (
-                          <div className="small">
-                            <Link href={`/imports?report=${job.import_id}`}>import {job.import_id}</Link>
-                          </div>
-                        ) : null}
-                      </td>
-                      <td>{PRIORITY_NAMES[job.priority] ?? job.priority}</td>
-                      <td>
-                        <JobProgress job={job} live={update} />
-                        {current === 'failed' && job.error ? <div className="small" style={{ color: 'var(--danger)' }}>{job.error}</div> : null}
-                      </td>
-                      <td>
-                        {job.attempts}/{job.max_attempts}
-                      </td>
-                      <td>
-                        {formatDate(job.created_at)}
-                        <div className="muted small">by {job.created_by}</div>
-                      </td>
-                      <td>
-                        {auth.can('analyst') && ACTIVE.has(current) && !job.cancel_requested ? (
-                          <button type="button" className="button small danger" onClick={() => void act(job, 'cancel')} aria-label={`Cancel job ${job.id}`}>
-                            Cancel
-                          </button>
-                        ) : null}
-                        {auth.can('analyst') && (current === 'failed' || current === 'cancelled') ? (
-                          <button type="button" className="button small" onClick={() => void act(job, 'retry')} aria-label={`Retry job ${job.id}`}>
-                            Retry
-                          </button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            {list.data.total > PAGE ? (
-              <div className="row" style={{ marginTop: 10 }}>
-                <button type="button" className="button small" disabled={offset === 0} onClick={() => updateParams({ offset: offset - PAGE > 0 ? String(offset - PAGE) : null })}>
-                  Newer
-                </button>
-                <button type="button" className="button small" disabled={offset + PAGE >= list.data.total} onClick={() => updateParams({ offset: String(offset + PAGE) })}>
-                  Older
-                </button>
-              </div>
-            ) : null}
-          </div>
-        ) : null}
+        <LoadedView
+          state={list}
+          skeleton={{ rows: 6, columns: 6 }}
+          isEmpty={(data) => data.jobs.length === 0}
+          empty={
+            <EmptyState title={status ? `No ${status} jobs` : 'No jobs yet'} action={auth.can('analyst') ? <Link className="button primary" href="/tenable">Start a Tenable sync</Link> : undefined}>
+              Tenable syncs and scans run here as jobs, with live progress.
+            </EmptyState>
+          }
+        >
+          {(data) => (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th className="num">#</th>
+                    <th>Type</th>
+                    <th>Priority</th>
+                    <th style={{ width: '42%' }}>Progress</th>
+                    <th>Attempts</th>
+                    <th>Created</th>
+                    <th />
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.jobs.map((job) => {
+                    const update = live.get(job.id);
+                    const current = update?.status ?? job.status;
+                    return (
+                      <tr key={job.id} aria-label={`Job ${job.id}`} aria-selected={String(job.id) === selected}>
+                        <td className="num">
+                          <Link href={`/jobs${query({ status, selected: job.id })}`}>{job.id}</Link>
+                        </td>
+                        <td>
+                          {JOB_TYPE_NAMES[job.job_type] ?? job.job_type}
+                          {job.tenable_scan_id ? <div className="muted small">scan {job.tenable_scan_id}</div> : null}
+                          {job.import_id ? (
+                            <div className="small">
+                              <Link href={`/imports?report=${job.import_id}`}>import {job.import_id}</Link>
+                            </div>
+                          ) : null}
+                        </td>
+                        <td>{PRIORITY_NAMES[job.priority] ?? job.priority}</td>
+                        <td>
+                          <JobProgress job={job} live={update} />
+                          {current === 'failed' && job.error ? <div className="small" style={{ color: 'var(--danger)' }}>{job.error}</div> : null}
+                        </td>
+                        <td>
+                          {job.attempts}/{job.max_attempts}
+                        </td>
+                        <td>
+                          {formatDate(job.created_at)}
+                          <div className="muted small">by {job.created_by}</div>
+                        </td>
+                        <td>
+                          {auth.can('analyst') && ACTIVE.has(current) && !job.cancel_requested ? (
+                            <button type="button" className="button small danger" onClick={() => void act(job, 'cancel')} aria-label={`Cancel job ${job.id}`}>
+                              Cancel
+                            </button>
+                          ) : null}
+                          {auth.can('analyst') && (current === 'failed' || current === 'cancelled') ? (
+                            <button type="button" className="button small" onClick={() => void act(job, 'retry')} aria-label={`Retry job ${job.id}`}>
+                              Retry
+                            </button>
+                          ) : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              {data.total > PAGE ? (
+                <div className="row" style={{ marginTop: 10 }}>
+                  <button type="button" className="button small" disabled={offset === 0} onClick={() => updateParams({ offset: offset - PAGE > 0 ? String(offset - PAGE) : null })}>
+                    Newer
+                  </button>
+                  <button type="button" className="button small" disabled={offset + PAGE >= data.total} onClick={() => updateParams({ offset: String(offset + PAGE) })}>
+                    Older
+                  </button>
+                </div>
+              ) : null}
+            </div>
+          )}
+        </LoadedView>
       </Card>
       {selected ? <JobDetail id={selected} /> : null}
       <Card title="Recent errors">
         {failed.error ? (
           <ErrorNotice error={failed.error} onRetry={failed.reload} />
-        ) : failed.data === undefined ? (
-          <TableSkeleton rows={3} columns={3} />
-        ) : failed.data.jobs.length === 0 ? (
-          <p className="muted">No failed jobs.</p>
         ) : (
-          <ul>
-            {failed.data.jobs.map((job) => (
-              <li key={job.id}>
-                <Link href={`/jobs?selected=${job.id}`}>Job {job.id}</Link> ({JOB_TYPE_NAMES[job.job_type] ?? job.job_type}, {formatDate(job.finished_at)}): {job.error ?? 'failed'}
-              </li>
-            ))}
-          </ul>
+          <LoadedView
+            state={failed}
+            skeleton={{ rows: 3, columns: 3 }}
+            isEmpty={(data) => data.jobs.length === 0}
+            empty={<p className="muted">No failed jobs.</p>}
+          >
+            {(data) => (
+              <ul>
+                {data.jobs.map((job) => (
+                  <li key={job.id}>
+                    <Link href={`/jobs?selected=${job.id}`}>Job {job.id}</Link> ({JOB_TYPE_NAMES[job.job_type] ?? job.job_type}, {formatDate(job.finished_at)}): {job.error ?? 'failed'}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </LoadedView>
         )}
       </Card>
     </div>
@@ -168,37 +178,37 @@ function JobDetail({ id }: { id: string }) {
       }
     >
       <ErrorNotice error={job.error} onRetry={job.reload} />
-      {!job.data ? (
-        job.error ? null : <TableSkeleton rows={4} columns={3} />
-      ) : (
-        <>
-          <p>
-            {JOB_TYPE_NAMES[job.data.job_type] ?? job.data.job_type} · <StatusBadge status={job.data.status} /> · started {formatDate(job.data.started_at)} · finished{' '}
-            {formatDate(job.data.finished_at)}
-          </p>
-          {job.data.error ? <p className="notice notice-error">{job.data.error}</p> : null}
-          <h3>Log</h3>
-          {job.data.progress_log.length === 0 ? (
-            <p className="muted">Nothing logged yet.</p>
-          ) : (
-            <table className="table">
-              <tbody>
-                {job.data.progress_log.map((entry, i) => (
-                  <tr key={i}>
-                    <td className="small">{formatDate(entry.at)}</td>
-                    <td>
-                      <span className={`badge status-${entry.level === 'error' ? 'failed' : entry.level}`}>{entry.level}</span>
-                    </td>
-                    <td>{entry.phase}</td>
-                    <td className="num">{Math.round(entry.percentage)} %</td>
-                    <td>{entry.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
+      <LoadedView state={job} skeleton={{ rows: 4, columns: 3 }}>
+        {(data) => (
+          <>
+            <p>
+              {JOB_TYPE_NAMES[data.job_type] ?? data.job_type} · <StatusBadge status={data.status} /> · started {formatDate(data.started_at)} · finished{' '}
+              {formatDate(data.finished_at)}
+            </p>
+            {data.error ? <p className="notice notice-error">{data.error}</p> : null}
+            <h3>Log</h3>
+            {data.progress_log.length === 0 ? (
+              <p className="muted">Nothing logged yet.</p>
+            ) : (
+              <table className="table">
+                <tbody>
+                  {data.progress_log.map((entry, i) => (
+                    <tr key={i}>
+                      <td className="small">{formatDate(entry.at)}</td>
+                      <td>
+                        <span className={`badge status-${entry.level === 'error' ? 'failed' : entry.level}`}>{entry.level}</span>
+                      </td>
+                      <td>{entry.phase}</td>
+                      <td className="num">{Math.round(entry.percentage)} %</td>
+                      <td>{entry.message}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </LoadedView>
     </Card>
   );
 }

@@ -2,7 +2,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, query } from '../api';
 import { useAuth } from '../auth';
-import { Card, EmptyState, ErrorNotice, Field, Notice, StatusBadge, TableSkeleton } from '../components';
+import { Card, EmptyState, ErrorNotice, Field, LoadedView, Notice, StatusBadge } from '../components';
 import { formatCount, formatDate, formatDecimal, today } from '../format';
 import { useApi } from '../hooks';
 import { FollowJob, JOB_TYPE_NAMES, PRIORITY_NAMES } from '../jobs';
@@ -89,24 +89,24 @@ function Credentials() {
   return (
     <Card title="Connection">
       <ErrorNotice error={config.error} onRetry={config.reload} />
-      {c === undefined && !config.error ? (
-        <TableSkeleton rows={4} columns={2} />
-      ) : c ? (
-        <dl className="kv" style={{ marginBottom: 12 }}>
-          <dt>Status</dt>
-          <dd>{c.configured ? `configured (${c.source === 'environment' ? 'from the environment' : 'stored'})` : 'not configured'}</dd>
-          <dt>URL</dt>
-          <dd>{c.url}</dd>
-          <dt>Access key</dt>
-          <dd>
-            <code>{c.access_key ?? '—'}</code>
-          </dd>
-          <dt>Saved</dt>
-          <dd>{c.configured_at ? `${formatDate(c.configured_at)} by ${c.configured_by ?? '—'}` : '—'}</dd>
-          <dt>Last test</dt>
-          <dd>{c.last_test ? `${c.last_test.ok ? 'OK' : 'failed'} — ${c.last_test.message} (${formatDate(c.last_test.tested_at)})` : 'never'}</dd>
-        </dl>
-      ) : null}
+      <LoadedView state={config} skeleton={{ rows: 4, columns: 2 }}>
+        {(data) => (
+          <dl className="kv" style={{ marginBottom: 12 }}>
+            <dt>Status</dt>
+            <dd>{data.configured ? `configured (${data.source === 'environment' ? 'from the environment' : 'stored'})` : 'not configured'}</dd>
+            <dt>URL</dt>
+            <dd>{data.url}</dd>
+            <dt>Access key</dt>
+            <dd>
+              <code>{data.access_key ?? '—'}</code>
+            </dd>
+            <dt>Saved</dt>
+            <dd>{data.configured_at ? `${formatDate(data.configured_at)} by ${data.configured_by ?? '—'}` : '—'}</dd>
+            <dt>Last test</dt>
+            <dd>{data.last_test ? `${data.last_test.ok ? 'OK' : 'failed'} — ${data.last_test.message} (${formatDate(data.last_test.tested_at)})` : 'never'}</dd>
+          </dl>
+        )}
+      </LoadedView>
       {notice ? <Notice kind={notice.kind}>{notice.text}</Notice> : null}
       <ErrorNotice error={error} />
       {auth.can('admin') ? (
@@ -266,56 +266,59 @@ function Schedules() {
   return (
     <Card title="Schedules and scan windows">
       <ErrorNotice error={error ?? list.error} onRetry={list.error ? list.reload : undefined} />
-      {list.data === undefined && !list.error ? (
-        <TableSkeleton rows={3} columns={6} />
-      ) : list.data && list.data.schedules.length === 0 ? (
-        <EmptyState title="No schedules">Add one below to sync Tenable every night, inside a scan window if you need one.</EmptyState>
-      ) : list.data ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Job</th>
-              <th>Cron (UTC)</th>
-              <th>Window (UTC)</th>
-              <th>Priority</th>
-              <th>Next run</th>
-              <th>Enabled</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.schedules.map((s) => (
-              <tr key={s.id}>
-                <td>{s.name}</td>
-                <td>{JOB_TYPE_NAMES[s.job_type] ?? s.job_type}</td>
-                <td>
-                  <code>{s.cron}</code>
-                </td>
-                <td>{s.window ? `${s.window.start}–${s.window.end}` : 'any time'}</td>
-                <td>{PRIORITY_NAMES[s.priority] ?? s.priority}</td>
-                <td>{formatDate(s.next_run_at)}</td>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Enable ${s.name}`}
-                    checked={s.enabled}
-                    disabled={!auth.can('analyst')}
-                    onChange={(e) => void call('PATCH', `/api/jobs/schedules/${s.id}`, { enabled: e.target.checked })}
-                  />
-                </td>
-                <td>
-                  {auth.can('analyst') ? (
-                    <button type="button" className="button small danger" aria-label={`Delete ${s.name}`} onClick={() => void call('DELETE', `/api/jobs/schedules/${s.id}`)}>
-                      Delete
-                    </button>
-                  ) : null}
-                </td>
+      <LoadedView
+        state={list}
+        skeleton={{ rows: 3, columns: 6 }}
+        isEmpty={(data) => data.schedules.length === 0}
+        empty={<EmptyState title="No schedules">Add one below to sync Tenable every night, inside a scan window if you need one.</EmptyState>}
+      >
+        {(data) => (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Job</th>
+                <th>Cron (UTC)</th>
+                <th>Window (UTC)</th>
+                <th>Priority</th>
+                <th>Next run</th>
+                <th>Enabled</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {data.schedules.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.name}</td>
+                  <td>{JOB_TYPE_NAMES[s.job_type] ?? s.job_type}</td>
+                  <td>
+                    <code>{s.cron}</code>
+                  </td>
+                  <td>{s.window ? `${s.window.start}–${s.window.end}` : 'any time'}</td>
+                  <td>{PRIORITY_NAMES[s.priority] ?? s.priority}</td>
+                  <td>{formatDate(s.next_run_at)}</td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Enable ${s.name}`}
+                      checked={s.enabled}
+                      disabled={!auth.can('analyst')}
+                      onChange={(e) => void call('PATCH', `/api/jobs/schedules/${s.id}`, { enabled: e.target.checked })}
+                    />
+                  </td>
+                  <td>
+                    {auth.can('analyst') ? (
+                      <button type="button" className="button small danger" aria-label={`Delete ${s.name}`} onClick={() => void call('DELETE', `/api/jobs/schedules/${s.id}`)}>
+                        Delete
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
       {auth.can('analyst') ? (
         <form onSubmit={create} aria-label="New schedule" style={{ marginTop: 14 }}>
           <h3>New schedule</h3>
@@ -425,48 +428,51 @@ function PluginMappings() {
     >
       {result ? <Notice kind="success">{result}</Notice> : null}
       <ErrorNotice error={error ?? list.error} onRetry={list.error ? list.reload : undefined} />
-      {list.data === undefined && !list.error ? (
-        <TableSkeleton rows={6} columns={5} />
-      ) : list.data && list.data.items.length === 0 ? (
-        <EmptyState title={q ? 'No plugin matches' : 'No plugins known yet'}>Plugins arrive with imports and Tenable syncs, or with "Sync plugins now".</EmptyState>
-      ) : list.data ? (
-        <>
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Plugin</th>
-                <th>Name</th>
-                <th>Family</th>
-                <th className="num">VPR</th>
-                <th>CVEs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((p) => (
-                <tr key={p.plugin_id}>
-                  <td>
-                    <Link href={`/findings?plugin=${encodeURIComponent(p.plugin_id)}`}>{p.plugin_id}</Link>
-                  </td>
-                  <td>{p.plugin_name}</td>
-                  <td>{p.plugin_family ?? '—'}</td>
-                  <td className="num">{formatDecimal(p.vpr_score)}</td>
-                  <td>{p.cves.length === 0 ? '—' : p.cves.map((c) => c.cve_id).join(', ')}</td>
+      <LoadedView
+        state={list}
+        skeleton={{ rows: 6, columns: 5 }}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title={q ? 'No plugin matches' : 'No plugins known yet'}>Plugins arrive with imports and Tenable syncs, or with "Sync plugins now".</EmptyState>}
+      >
+        {(data) => (
+          <>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Plugin</th>
+                  <th>Name</th>
+                  <th>Family</th>
+                  <th className="num">VPR</th>
+                  <th>CVEs</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data.total > 25 ? (
-            <div className="row" style={{ marginTop: 10 }}>
-              <button type="button" className="button small" disabled={offset === 0} onClick={() => updateParams({ plugin_offset: offset > 25 ? String(offset - 25) : null })}>
-                Previous
-              </button>
-              <button type="button" className="button small" disabled={offset + 25 >= list.data.total} onClick={() => updateParams({ plugin_offset: String(offset + 25) })}>
-                Next
-              </button>
-            </div>
-          ) : null}
-        </>
-      ) : null}
+              </thead>
+              <tbody>
+                {data.items.map((p) => (
+                  <tr key={p.plugin_id}>
+                    <td>
+                      <Link href={`/findings?plugin=${encodeURIComponent(p.plugin_id)}`}>{p.plugin_id}</Link>
+                    </td>
+                    <td>{p.plugin_name}</td>
+                    <td>{p.plugin_family ?? '—'}</td>
+                    <td className="num">{formatDecimal(p.vpr_score)}</td>
+                    <td>{p.cves.length === 0 ? '—' : p.cves.map((c) => c.cve_id).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {data.total > 25 ? (
+              <div className="row" style={{ marginTop: 10 }}>
+                <button type="button" className="button small" disabled={offset === 0} onClick={() => updateParams({ plugin_offset: offset > 25 ? String(offset - 25) : null })}>
+                  Previous
+                </button>
+                <button type="button" className="button small" disabled={offset + 25 >= data.total} onClick={() => updateParams({ plugin_offset: String(offset + 25) })}>
+                  Next
+                </button>
+              </div>
+            ) : null}
+          </>
+        )}
+      </LoadedView>
     </Card>
   );
 }
@@ -476,40 +482,43 @@ function ScanHistory() {
   return (
     <Card title="Scan and sync history">
       <ErrorNotice error={history.error} onRetry={history.reload} />
-      {history.data === undefined && !history.error ? (
-        <TableSkeleton rows={4} columns={6} />
-      ) : history.data && history.data.items.length === 0 ? (
-        <EmptyState title="No syncs or scans yet">Start a sync above; each run is recorded here.</EmptyState>
-      ) : history.data ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Status</th>
-              <th>Started</th>
-              <th className="num">Assets</th>
-              <th className="num">Findings</th>
-              <th className="num">Minutes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.data.items.map((h, i) => (
-              <tr key={String(h.id ?? i)}>
-                <td>{String(h.scan_name ?? h.tenable_scan_id ?? '—')}</td>
-                <td>{String(h.scan_type ?? '—')}</td>
-                <td>
-                  <StatusBadge status={String(h.status ?? '')} />
-                </td>
-                <td>{formatDate(h.scan_start_time as string)}</td>
-                <td className="num">{formatCount(h.assets_scanned as number)}</td>
-                <td className="num">{formatCount(h.vulnerabilities_discovered as number)}</td>
-                <td className="num">{formatDecimal(h.scan_duration_minutes as number)}</td>
+      <LoadedView
+        state={history}
+        skeleton={{ rows: 4, columns: 6 }}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title="No syncs or scans yet">Start a sync above; each run is recorded here.</EmptyState>}
+      >
+        {(data) => (
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Type</th>
+                <th>Status</th>
+                <th>Started</th>
+                <th className="num">Assets</th>
+                <th className="num">Findings</th>
+                <th className="num">Minutes</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {data.items.map((h, i) => (
+                <tr key={String(h.id ?? i)}>
+                  <td>{String(h.scan_name ?? h.tenable_scan_id ?? '—')}</td>
+                  <td>{String(h.scan_type ?? '—')}</td>
+                  <td>
+                    <StatusBadge status={String(h.status ?? '')} />
+                  </td>
+                  <td>{formatDate(h.scan_start_time as string)}</td>
+                  <td className="num">{formatCount(h.assets_scanned as number)}</td>
+                  <td className="num">{formatCount(h.vulnerabilities_discovered as number)}</td>
+                  <td className="num">{formatDecimal(h.scan_duration_minutes as number)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </LoadedView>
     </Card>
   );
 }
