@@ -19,8 +19,17 @@ function isWs(code: number): boolean {
   return WS.has(code);
 }
 
+export interface SplitOptions {
+  /** A longer element fails the input rather than growing the buffer without bound (default 256 Mi characters). */
+  maxElementChars?: number;
+  /** Refuse anything but one top-level array (an API answer that must be a list), instead of also reading NDJSON. */
+  arrayOnly?: boolean;
+}
+
 /** Yields the elements read from each input chunk, as a batch. */
-export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName: string, maxElementChars = 256 * 1024 * 1024): AsyncGenerator<JsonElement[]> {
+export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName: string, options: SplitOptions = {}): AsyncGenerator<JsonElement[]> {
+  const maxElementChars = options.maxElementChars ?? 256 * 1024 * 1024;
+  const arrayOnly = options.arrayOnly ?? false;
   const decoder = new ChunkDecoder();
   /** 'start' before the first value; 'array' inside the top-level array; 'sequence' for NDJSON; 'done' after `]`. */
   let mode = 'start' as 'start' | 'array' | 'sequence' | 'done';
@@ -115,7 +124,7 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
           i++;
           continue;
         }
-        if (c === 0x7b) {
+        if (c === 0x7b && !arrayOnly) {
           mode = 'sequence';
         } else {
           broken(`expected a JSON array, found "${buf.slice(i, i + 20)}"`);
