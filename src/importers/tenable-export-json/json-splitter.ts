@@ -11,6 +11,8 @@ export interface JsonElement {
   /** 1-based position of the element in the array / sequence. */
   index: number;
   value: unknown;
+  /** The element's JSON text as read (e.g. to compare a record across two downloads exactly). */
+  text: string;
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
@@ -60,7 +62,7 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
     } catch (error) {
       broken(`record ${index} is not valid JSON: ${(error as Error).message}`, index);
     }
-    out.push({ index, value });
+    out.push({ index, value, text: source });
     elementStart = -1;
     if (mode === 'array') expectSeparator = true;
   };

@@ -115,7 +115,7 @@ export async function* streamChunk<T>(http: TenableHttp, kind: ExportKind, expor
   const name = `chunk ${chunkId} of ${kind} export ${exportUuid}`;
   const unreadable = (message: string) => new TenableApiError({ status: 200, code: 'http_error', message: `${name}: ${message}`, bodyKind: 'json', method: 'GET', path });
   let delivered = 0;
-  let lastDelivered: unknown;
+  let lastDelivered = '';
   for (let retry = 0; ; retry++) {
     let body: AsyncIterable<Buffer>;
     try {
@@ -130,7 +130,7 @@ export async function* streamChunk<T>(http: TenableHttp, kind: ExportKind, expor
         let from = 0;
         if (seen < delivered) {
           from = Math.min(batch.length, delivered - seen);
-          if (seen + from === delivered && JSON.stringify(batch[from - 1]!.value) !== JSON.stringify(lastDelivered)) {
+          if (seen + from === delivered && batch[from - 1]!.text !== lastDelivered) {
             throw unreadable(`record ${delivered} differs from the first download's; start a new export`);
           }
         }
@@ -139,7 +139,7 @@ export async function* streamChunk<T>(http: TenableHttp, kind: ExportKind, expor
         const records = new Array<T>(batch.length - from);
         for (let i = from; i < batch.length; i++) records[i - from] = batch[i]!.value as T;
         delivered = seen;
-        lastDelivered = records[records.length - 1];
+        lastDelivered = batch[batch.length - 1]!.text;
         yield records;
       }
     } catch (error) {
