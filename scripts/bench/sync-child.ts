@@ -25,7 +25,7 @@ export async function runSyncChild(chunkAssets: number, ratePerMinute: number, p
       peak.heapUsedMb = Math.max(peak.heapUsedMb, Math.round(m.heapUsed / 1048576));
       peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1048576));
       peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, Math.round(m.arrayBuffers / 1048576));
-    }, 250);
+    }, 100);
     const result = await hex.tenableSync.syncAll(client, {
       full: true,
       assetsPerChunk: chunkAssets,
