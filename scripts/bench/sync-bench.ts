@@ -1,5 +1,5 @@
 /**
- * npm run bench:sync -- --assets 20000 --findings 1000000 [--db sqlite|postgres] [--chunk-assets 50] [--parallel 2] [--rate 600] [--heap-mb N]
+ * npm run bench:sync -- --assets 20000 --findings 1000000 [--db sqlite|postgres] [--chunk-assets 50] [--parallel 2] [--rate 600] [--heap-mb N] [--cpu-prof DIR]
  *
  * Starts the Tenable simulator in its own process (its CPU and memory are not HexTrackr's), then a
  * fresh HexTrackr database in a child process that runs one full syncAll (assets, vulnerabilities,
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'heap-mb': { type: 'string' },
     rate: { type: 'string', default: '600' },
     keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -32,6 +33,8 @@ if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db mu
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = path.resolve(values.dir);
 mkdirSync(dir, { recursive: true });
+// --cpu-prof DIR: V8 CPU profiles of the simulator and the measured process (written when each exits).
+const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])];
 
 function databaseEnv(): Record<string, string> {
   if (values.db === 'sqlite') {
@@ -48,7 +51,7 @@ function databaseEnv(): Record<string, string> {
 async function startSimulator(): Promise<{ url: string; accessKey: string; secretKey: string; stop(): void }> {
   const child = spawn(
     process.execPath,
-    [path.join(root, 'bin/hextrackr.mjs'), 'tenable-sim', '--port', '0', '--assets', values.assets, '--findings', values.findings, '--seed', values.seed, '--json'],
+    [...profile, path.join(root, 'bin/hextrackr.mjs'), 'tenable-sim', '--port', '0', '--assets', values.assets, '--findings', values.findings, '--seed', values.seed, '--json'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = await new Promise<string>((resolve, reject) => {
@@ -66,7 +69,7 @@ try {
   const out = await new Promise<string>((resolve, reject) => {
     // --heap-mb caps V8's old space in the measured process: its live set is small, but V8 collects lazily.
     const heap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
-    const child = spawn(process.execPath, [...heap, path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', values['chunk-assets'], values.rate, values.parallel], {
+    const child = spawn(process.execPath, [...profile, ...heap, path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', values['chunk-assets'], values.rate, values.parallel], {
       env: { ...process.env, ...env, TENABLE_URL: sim.url, TENABLE_ACCESS_KEY: sim.accessKey, TENABLE_SECRET_KEY: sim.secretKey, HEXTRACKR_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -80,8 +83,9 @@ try {
     syncSeconds: number;
     phases: Record<string, number>;
     peak: Record<string, number>;
+    rssByPhase: Record<string, number>;
     assets: { exported: number };
-    vulnerabilities: { rowsRead: number; findings: number; created: number; hosts: number };
+    vulnerabilities: { rowsRead: number; findings: number; created: number; hosts: number; stagingSeconds: number; applySeconds: number };
     plugins: { processed: number } | null;
   };
   const v = result.vulnerabilities;
@@ -94,6 +98,8 @@ try {
   );
   console.log(`memory peaks (MB): ${Object.entries(result.peak).map(([k, mb]) => `${k} ${mb}`).join(', ')}`);
   console.log(`phases (s): ${Object.entries(result.phases).map(([k, s]) => `${k} ${s.toFixed(1)}`).join(', ')}`);
+  console.log(`vulnerabilities (s): download, parse and staging ${v.stagingSeconds.toFixed(1)}, rollover ${v.applySeconds.toFixed(1)}`);
+  console.log(`peak RSS per phase (MB): ${Object.entries(result.rssByPhase).map(([k, mb]) => `${k} ${mb}`).join(', ')}`);
 } finally {
   sim.stop();
   if (!values.keep && values.db === 'sqlite') for (const suffix of ['', '-wal', '-shm']) rmSync(String(env.HEXTRACKR_SQLITE_PATH) + suffix, { force: true });

@@ -17,12 +17,15 @@ export async function runSyncChild(chunkAssets: number, ratePerMinute: number, p
     const started = performance.now();
     // Where the memory is: the JS heap, or outside it (buffers, SQLite, native).
     const peak = { heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+    // Which phase the resident set peaks in (the database's pages count too, not only the JS heap).
+    const rssByPhase: Record<string, number> = {};
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
+      if (phase) rssByPhase[phase] = Math.max(rssByPhase[phase] ?? 0, Math.round(m.rss / 1048576));
       peak.heapUsedMb = Math.max(peak.heapUsedMb, Math.round(m.heapUsed / 1048576));
       peak.externalMb = Math.max(peak.externalMb, Math.round(m.external / 1048576));
       peak.arrayBuffersMb = Math.max(peak.arrayBuffersMb, Math.round(m.arrayBuffers / 1048576));
-    }, 250);
+    }, 100);
     const result = await hex.tenableSync.syncAll(client, {
       full: true,
       assetsPerChunk: chunkAssets,
@@ -35,7 +38,7 @@ export async function runSyncChild(chunkAssets: number, ratePerMinute: number, p
     });
     const syncSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    console.log(JSON.stringify({ ...result, plugins: result.plugins && { ...result.plugins, issues: [] }, syncSeconds, phases, peak, chunkAssets, maxRssKb: process.resourceUsage().maxRSS }));
+    console.log(JSON.stringify({ ...result, plugins: result.plugins && { ...result.plugins, issues: [] }, syncSeconds, phases, peak, rssByPhase, chunkAssets, maxRssKb: process.resourceUsage().maxRSS }));
   } finally {
     await hex.close();
   }

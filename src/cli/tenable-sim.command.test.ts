@@ -21,10 +21,10 @@ describe('tenable-sim options', () => {
       accessKey: KEY_A,
       secretKey: KEY_B.toUpperCase(),
       scUsername: 'analyst',
-      faults: 'rate-limit=30, server-errors=0.1,slow-chunks,export-error=2,concurrency=3,chunk-ttl=120,allow-duplicates',
+      faults: 'rate-limit=30, server-errors=0.1,slow-chunks,broken-chunks=0.25,export-error=2,concurrency=3,chunk-ttl=120,allow-duplicates',
     });
     expect(options).toMatchObject({ port: 0, assets: 50, findings: 1000, seed: 42, startDate: '2026-02-01', clock: 'manual', accessKey: KEY_A, secretKey: KEY_B, sc: { username: 'analyst' } });
-    expect(options.faults).toEqual({ rateLimitPerMinute: 30, serverErrorRate: 0.1, slowChunkMs: 2000, exportErrorAfterChunks: 2, maxConcurrentExports: 3, chunkTtlSeconds: 120, rejectDuplicateExports: false });
+    expect(options.faults).toEqual({ rateLimitPerMinute: 30, serverErrorRate: 0.1, slowChunkMs: 2000, brokenChunkRate: 0.25, exportErrorAfterChunks: 2, maxConcurrentExports: 3, chunkTtlSeconds: 120, rejectDuplicateExports: false });
   });
 
   it('defaults to a wall clock starting today, port 8600, and random keys', () => {

@@ -6,10 +6,9 @@
  * stream (a scan export file) instead of text, so a download is never held in memory.
  */
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseErrorResponse } from './tenable/client/errors.ts';
 import type { PacedHttpOptions, RequestOptions, RetryEvent } from './tenable/client/http.ts';
-import { userAgent } from './tenable/client/http.ts';
+import { idleGuarded, userAgent } from './tenable/client/http.ts';
 import { DEFAULT_RATE_LIMIT, type Now, Semaphore, type Sleep, TokenBucket, realSleep } from './tenable/client/rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './tenable/client/retry.ts';
 
@@ -78,8 +77,7 @@ export class ScannerHttp {
         const fileName = attachmentName(res.headers.get('content-disposition'));
         const contentType = res.headers.get('content-type');
         if (!res.body) return { stream: Readable.from([]), contentType, fileName };
-        const body = Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>);
-        return { stream: Readable.from(idleGuarded(body, this.timeoutMs, abort), { objectMode: false }), contentType, fileName };
+        return { stream: Readable.from(idleGuarded(res.body, this.timeoutMs, abort), { objectMode: false }), contentType, fileName };
       },
       false,
     );
@@ -138,30 +136,6 @@ export class ScannerHttp {
       clearTimeout(timer);
       release();
     }
-  }
-}
-
-/**
- * The body's chunks, aborting the request when the server sends nothing for `idleMs` while a
- * chunk is awaited. Only waits on the server count: a slow consumer (the rollover busy with the
- * database) simply stops pulling, which is backpressure, not idleness.
- */
-async function* idleGuarded(body: Readable, idleMs: number, abort: () => void): AsyncGenerator<Buffer> {
-  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  try {
-    for (;;) {
-      const timer = setTimeout(abort, idleMs);
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await chunks.next();
-      } finally {
-        clearTimeout(timer);
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    body.destroy();
   }
 }
 

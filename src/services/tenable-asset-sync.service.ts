@@ -113,7 +113,7 @@ export class TenableAssetSyncService {
     const rows = new Map(known.map((r) => [r.id, r]));
     const index = new AssetCorrelationIndex(known.map(toKnown));
     const result: AssetSyncResult = { exported: 0, matchedByUuid: 0, correlated: 0, created: 0, reviewRequired: 0, skipped: 0, logged: 0 };
-    const handle = client.exportAssets({ chunk_size: options.chunkSize ?? 1000 });
+    const handle = client.exportAssets({ chunk_size: options.chunkSize ?? 1000 }, { signal: options.signal });
     const now = new Date().toISOString();
     const today = now.slice(0, 10);
     let updates: AssetUpdate[] = [];

@@ -168,10 +168,11 @@ export class TenableSyncService {
     const startedAt = new Date();
     throwIfAborted(options.signal);
     const since = options.full ? 0 : await this.since();
-    const handle = client.exportVulns({
-      num_assets: options.assetsPerChunk ?? 500,
-      filters: { since, state: ['OPEN', 'REOPENED', 'FIXED'] },
-    });
+    const handle = client.exportVulns(
+      { num_assets: options.assetsPerChunk ?? 500, filters: { since, state: ['OPEN', 'REOPENED', 'FIXED'] } },
+      // An abort also drops the chunk downloads in flight, not only the loop reading them.
+      { signal: options.signal },
+    );
     let exportUuid = '';
     try {
       exportUuid = (await handle.started).exportUuid;

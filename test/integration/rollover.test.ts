@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportScanService } from '../../src/services/import-scan.service.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.ts';
@@ -41,6 +42,26 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
     expect(keys.some((k) => k.startsWith('db01|1003|'))).toBe(true);
     const current = await tdb.handle.db.selectFrom('vulnerabilities_current').select('id').execute();
     expect(current).toHaveLength(5);
+  });
+
+  it.runIf(dialect === 'sqlite')('loads a first import with the finding indexes rebuilt afterwards, and a smaller one with them kept', async () => {
+    const indexes = async () =>
+      (await sql<{ name: string; sql: string | null }>`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' ORDER BY name`.execute(tdb.handle.db)).rows;
+    // Every DROP and CREATE INDEX moves the schema version; staging's temporary tables do not.
+    const schemaVersion = async () => Number((await sql<{ schema_version: number }>`PRAGMA schema_version`.execute(tdb.handle.db)).rows[0]!.schema_version);
+    const before = await indexes();
+    const version0 = await schemaVersion();
+    await importRows('day1.csv', day1, '2025-01-01');
+    const version1 = await schemaVersion();
+    const rebuilt = before.filter((i) => i.sql !== null && !i.sql.startsWith('CREATE UNIQUE')).length;
+    expect(rebuilt).toBeGreaterThan(10);
+    expect(version1 - version0).toBe(2 * rebuilt);
+    expect(await indexes()).toEqual(before);
+
+    const summary = await importRows('day2.csv', [...day1, { hostname: 'db02', ip: '10.0.0.9', severity: 'High', vpr: 6.0, pluginId: '1005' }], '2025-01-02');
+    expect(summary.created).toBe(1);
+    expect(await schemaVersion()).toBe(version1);
+    expect(await indexes()).toEqual(before);
   });
 
   it('counts a plugin VPR once in daily totals when the row is split over several CVEs', async () => {

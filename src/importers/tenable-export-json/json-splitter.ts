@@ -11,6 +11,8 @@ export interface JsonElement {
   /** 1-based position of the element in the array / sequence. */
   index: number;
   value: unknown;
+  /** The element's JSON text as read (e.g. to compare a record across two downloads exactly). */
+  text: string;
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
@@ -19,8 +21,17 @@ function isWs(code: number): boolean {
   return WS.has(code);
 }
 
+export interface SplitOptions {
+  /** A longer element fails the input rather than growing the buffer without bound (default 256 Mi characters). */
+  maxElementChars?: number;
+  /** Refuse anything but one top-level array (an API answer that must be a list), instead of also reading NDJSON. */
+  arrayOnly?: boolean;
+}
+
 /** Yields the elements read from each input chunk, as a batch. */
-export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName: string, maxElementChars = 256 * 1024 * 1024): AsyncGenerator<JsonElement[]> {
+export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName: string, options: SplitOptions = {}): AsyncGenerator<JsonElement[]> {
+  const maxElementChars = options.maxElementChars ?? 256 * 1024 * 1024;
+  const arrayOnly = options.arrayOnly ?? false;
   const decoder = new ChunkDecoder();
   /** 'start' before the first value; 'array' inside the top-level array; 'sequence' for NDJSON; 'done' after `]`. */
   let mode = 'start' as 'start' | 'array' | 'sequence' | 'done';
@@ -51,7 +62,7 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
     } catch (error) {
       broken(`record ${index} is not valid JSON: ${(error as Error).message}`, index);
     }
-    out.push({ index, value });
+    out.push({ index, value, text: source });
     elementStart = -1;
     if (mode === 'array') expectSeparator = true;
   };
@@ -115,7 +126,7 @@ export async function* splitJson(input: AsyncIterable<Buffer | string>, fileName
           i++;
           continue;
         }
-        if (c === 0x7b) {
+        if (c === 0x7b && !arrayOnly) {
           mode = 'sequence';
         } else {
           broken(`expected a JSON array, found "${buf.slice(i, i + 20)}"`);

@@ -39,6 +39,17 @@ export interface RequestOptions {
   idempotent?: boolean;
 }
 
+export interface StreamRequestOptions extends RequestOptions {
+  /** Aborts the request, a retry's wait, and a body being read. */
+  signal?: AbortSignal | undefined;
+}
+
+/** A successful answer whose body is read as it arrives. */
+export interface StreamedResponse {
+  body: AsyncIterable<Buffer>;
+  contentType: string | null;
+}
+
 export function userAgent(version: string): string {
   return `Integration/1.0 (HexTrackr; HexTrackr; Build/${version})`;
 }
@@ -53,7 +64,8 @@ export class TenableHttp {
   private readonly bucket: TokenBucket;
   private readonly inFlight: Semaphore;
   private readonly timeoutMs: number;
-  private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  /** Also told of the retries callers make themselves (a chunk download that broke midway). */
+  readonly onRetry: ((event: RetryEvent) => void) | undefined;
 
   constructor(options: TenableHttpOptions) {
     if (!options.accessKey || !options.secretKey) throw new RangeError('accessKey and secretKey are required');
@@ -114,29 +126,124 @@ export class TenableHttp {
     );
   }
 
+  /**
+   * A successful answer's body as a byte stream, so a large download is never held whole.
+   * Retries happen only until the body starts: a body that breaks midway fails the stream, and
+   * the caller (who knows what it already consumed) decides whether to ask again. The timeout
+   * covers the wait for the answer and then each wait for more of the body.
+   */
+  async requestStream(method: string, path: string, options: StreamRequestOptions = {}): Promise<StreamedResponse> {
+    const url = this.url(path, options.query);
+    return withRetries(
+      {
+        method,
+        path,
+        idempotent: options.idempotent ?? method === 'GET',
+        policy: this.retryPolicy,
+        sleep: this.sleep,
+        onRetry: this.onRetry,
+        networkMessage: (code, detail) => this.redact(`Tenable ${method} ${path}: network error ${code} (${detail})`),
+      },
+      (attempt) => this.attemptStream(method, path, url, options, attempt),
+    );
+  }
+
+  private headersFor(body: unknown, attempt: number): Record<string, string> {
+    const headers: Record<string, string> = { ...this.headers };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (attempt > 0) headers['X-Tio-Retry-Count'] = String(attempt);
+    return headers;
+  }
+
+  private async errorOf(res: Response, method: string, path: string): Promise<TenableApiError> {
+    const text = await res.text();
+    return parseErrorResponse(
+      { status: res.status, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), bodyText: this.redact(text) },
+      this.now(),
+      { method, path },
+    );
+  }
+
+  private async attemptStream(method: string, path: string, url: string, options: StreamRequestOptions, attempt: number): Promise<StreamedResponse> {
+    options.signal?.throwIfAborted();
+    await this.bucket.take();
+    const release = await this.inFlight.acquire();
+    const controller = new AbortController();
+    const timeout = () => controller.abort(new DOMException(`no answer within ${this.timeoutMs} ms`, 'TimeoutError'));
+    const stop = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    const detach = () => options.signal?.removeEventListener('abort', stop);
+    const timer = setTimeout(timeout, this.timeoutMs);
+    let handedOver = false;
+    try {
+      const res = await fetch(url, {
+        method,
+        headers: this.headersFor(options.body, attempt),
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal: controller.signal,
+      });
+      if (!res.ok) throw await this.errorOf(res, method, path);
+      clearTimeout(timer);
+      handedOver = true;
+      const contentType = res.headers.get('content-type');
+      if (!res.body) {
+        detach();
+        return { body: (async function* () {})(), contentType };
+      }
+      return { body: idleGuarded(res.body, this.timeoutMs, timeout, detach), contentType };
+    } finally {
+      clearTimeout(timer);
+      // The in-flight bound is for requests waiting on Tenable; a body being read is the caller's to bound.
+      release();
+      if (!handedOver) detach();
+    }
+  }
+
   private async attempt(method: string, path: string, url: string, body: unknown, attempt: number): Promise<string> {
     await this.bucket.take();
     const release = await this.inFlight.acquire();
     try {
-      const headers: Record<string, string> = { ...this.headers };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      if (attempt > 0) headers['X-Tio-Retry-Count'] = String(attempt);
       const res = await fetch(url, {
         method,
-        headers,
+        headers: this.headersFor(body, attempt),
         body: body === undefined ? null : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      const text = await res.text();
-      if (res.ok) return text;
-      const error = parseErrorResponse(
-        { status: res.status, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), bodyText: this.redact(text) },
-        this.now(),
-        { method, path },
-      );
-      throw error;
+      if (!res.ok) throw await this.errorOf(res, method, path);
+      return await res.text();
     } finally {
       release();
     }
+  }
+}
+
+/**
+ * The body's chunks, aborting the request when the server sends nothing for `idleMs` while a
+ * chunk is awaited. Only waits on the server count: a slow consumer (the rollover busy with the
+ * database) simply stops pulling, which is backpressure, not idleness. Leaving the loop early
+ * cancels the body, so the connection is not held by a download nobody reads.
+ */
+export async function* idleGuarded(body: AsyncIterable<Uint8Array>, idleMs: number, abort: () => void, onEnd: () => void = () => {}): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      const timer = setTimeout(abort, idleMs);
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await chunks.next();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      const bytes = next.value;
+      yield Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+  } finally {
+    if (!finished) await chunks.return?.().catch(() => undefined);
+    onEnd();
   }
 }

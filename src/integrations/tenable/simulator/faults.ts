@@ -1,6 +1,6 @@
 /**
- * Faults on demand: rate budget, concurrency limit, random 5xx, slow chunks, exports that end in
- * ERROR, short chunk TTLs. All randomness comes from a seeded PRNG; all windows from the
+ * Faults on demand: rate budget, concurrency limit, random 5xx, slow or broken chunks, exports
+ * that end in ERROR, short chunk TTLs. All randomness comes from a seeded PRNG; all windows from the
  * simulated clock.
  */
 import { MINUTE_MS, type SimClock } from './clock.ts';
@@ -19,6 +19,8 @@ export interface SimulatorFaults {
   serverErrorRate: number;
   /** Delay before a chunk download starts, in real milliseconds. */
   slowChunkMs: number;
+  /** Share of chunk downloads whose connection drops partway through the body (a truncated transfer). */
+  brokenChunkRate: number;
   /** Exports fail after this many chunks: the next chunk is `chunks_failed`, the rest cancelled, status ERROR. null = off. */
   exportErrorAfterChunks: number | null;
   /** Chunks expire (404) this many simulated seconds after they were produced (3 days after a cancel). */
@@ -37,6 +39,7 @@ export const DEFAULT_FAULTS: Readonly<SimulatorFaults> = Object.freeze({
   rejectDuplicateExports: true,
   serverErrorRate: 0,
   slowChunkMs: 0,
+  brokenChunkRate: 0,
   exportErrorAfterChunks: null,
   chunkTtlSeconds: 86_400,
   maxActiveScans: 25,
@@ -81,6 +84,12 @@ const FAULT_SPECS: readonly FaultSpec[] = [
     value: { what: 'milliseconds', fallback: 2000, valid: nonNegativeInt, unit: 'MS' },
     meaning: 'delay before each chunk download',
     apply: (f, n) => (f.slowChunkMs = n),
+  },
+  {
+    name: 'broken-chunks',
+    value: { what: 'a rate between 0 and 1', fallback: 0.2, valid: rate, unit: 'RATE' },
+    meaning: 'share of chunk downloads whose connection drops partway through the body',
+    apply: (f, n) => (f.brokenChunkRate = n),
   },
   {
     name: 'export-error',
@@ -144,6 +153,7 @@ export function validateFaults(faults: SimulatorFaults): void {
   if (!positiveInt(faults.maxConcurrentExports)) throw new RangeError('maxConcurrentExports must be a positive integer');
   if (!(faults.serverErrorRate >= 0 && faults.serverErrorRate <= 1)) throw new RangeError('serverErrorRate must be between 0 and 1');
   if (!nonNegativeInt(faults.slowChunkMs)) throw new RangeError('slowChunkMs must be a non-negative integer');
+  if (!rate(faults.brokenChunkRate)) throw new RangeError('brokenChunkRate must be between 0 and 1');
   if (faults.exportErrorAfterChunks !== null && !nonNegativeInt(faults.exportErrorAfterChunks)) throw new RangeError('exportErrorAfterChunks must be a non-negative integer or null');
   if (!(faults.chunkTtlSeconds > 0)) throw new RangeError('chunkTtlSeconds must be positive');
   if (!positiveInt(faults.maxActiveScans)) throw new RangeError('maxActiveScans must be a positive integer');

@@ -3,6 +3,8 @@
  * Nessus-style scan export), plugins, and the simulator's own control endpoints. Every route
  * requires `X-ApiKeys` except `/tokens/*` downloads (the token is the credential, as in Nessus).
  */
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExportCreated, PluginFamilyDetails, PluginListBody, ScanExportResponse } from '../tenable.api-types.ts';
@@ -71,7 +73,40 @@ async function sendChunk(ctx: SimulatorContext, job: ExportJob, id: number, repl
   } else {
     reply.type(ASSETS_JSON);
   }
+  if (ctx.errors.roll(ctx.faults.brokenChunkRate)) return sendBroken(reply, result.stream);
   return reply.send(result.stream);
+}
+
+/** Body bytes a broken chunk download delivers before its connection drops (less for a smaller chunk). */
+const BROKEN_AFTER_BYTES = 64 * 1024;
+
+/**
+ * A 200 whose body stops partway and whose connection then closes, as a transfer cut by a proxy
+ * or a reset does: whole records first, then half a piece, so the client sees a truncated body
+ * rather than a clean end.
+ */
+async function sendBroken(reply: FastifyReply, body: Readable): Promise<FastifyReply> {
+  reply.hijack();
+  const raw = reply.raw;
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) raw.setHeader(name, typeof value === 'number' ? String(value) : value);
+  raw.writeHead(200);
+  let sent = 0;
+  let held: Buffer | undefined;
+  try {
+    for await (const piece of body) {
+      if (held) {
+        sent += held.length;
+        if (!raw.write(held)) await once(raw, 'drain');
+      }
+      held = piece as Buffer;
+      if (sent >= BROKEN_AFTER_BYTES) break;
+    }
+  } finally {
+    body.destroy();
+  }
+  const tail = held?.subarray(0, Math.floor(held.length / 2)) ?? Buffer.alloc(0);
+  raw.write(tail, () => raw.destroy());
+  return reply;
 }
 
 function chunkId(text: string | undefined): number {
