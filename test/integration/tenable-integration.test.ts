@@ -190,6 +190,21 @@ describe.each(DIALECTS)('Tenable integration on %s', (dialect) => {
     expect((await t.api('POST', '/api/tenable/assets/999999/correlate', { as: 'analyst', body: { reject: true } })).status).toBe(404);
   });
 
+  it('creates each Tenable asset once when two asset syncs run at the same time (two jobs, two servers)', async () => {
+    sim.setFaults({ rejectDuplicateExports: false });
+    try {
+      const [first, second] = await Promise.all([t.hex.tenableSync.syncAssets(clientFor(sim)), t.hex.tenableSync.syncAssets(clientFor(sim))]);
+      // Both found every asset new (neither had committed when the other looked): the second upserted.
+      expect(first.created).toBe(ASSETS);
+      expect(second.created).toBe(ASSETS);
+      const assets = await db().selectFrom('assets').select(['tenable_uuid']).execute();
+      expect(assets).toHaveLength(ASSETS);
+      expect(new Set(assets.map((a) => a.tenable_uuid)).size).toBe(ASSETS);
+    } finally {
+      sim.setFaults({ rejectDuplicateExports: true });
+    }
+  });
+
   it('follows renamed and re-addressed assets: an incremental sync after a day equals the simulator, no asset or finding lost or doubled', async () => {
     const client = clientFor(sim);
     const day0 = sim.day();

@@ -1,5 +1,5 @@
 /** Assets as the Tenable asset sync sees them: loaded once, written in batches; the correlation log and review queue. */
-import { type Kysely, type Transaction, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables, type Transaction, sql } from 'kysely';
 import type { AssetCorrelationLogTable, DatabaseSchema } from '../schema.ts';
 
 type Db = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -62,40 +62,41 @@ export interface AssetInsert extends AssetTenableFields {
   created_at: string;
 }
 
+/** The Tenable-owned fields of an asset row, taken from the row an upsert proposed. */
+const TENABLE_FIELDS = [
+  'tenable_uuid', 'hostname', 'fqdn', 'netbios_name', 'ip_addresses', 'mac_addresses', 'operating_system', 'system_type',
+  'agent_installed', 'tags', 'correlation_method', 'correlation_confidence', 'manual_review_required', 'last_seen', 'updated_at',
+] as const satisfies readonly (keyof AssetTenableFields)[];
+
+function fromExcluded(eb: ExpressionBuilder<OnConflictDatabase<DatabaseSchema, 'assets'>, OnConflictTables<'assets'>>) {
+  return Object.fromEntries(TENABLE_FIELDS.map((field) => [field, eb.ref(`excluded.${field}`)]));
+}
+
 /** Rewrites many asset rows at once (an upsert on id: one statement per batch on both dialects). */
 export async function updateAssets(db: Db, rows: readonly AssetUpdate[]): Promise<void> {
   for (let start = 0; start < rows.length; start += BATCH) {
     await db
       .insertInto('assets')
       .values(rows.slice(start, start + BATCH))
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          tenable_uuid: eb.ref('excluded.tenable_uuid'),
-          hostname: eb.ref('excluded.hostname'),
-          fqdn: eb.ref('excluded.fqdn'),
-          netbios_name: eb.ref('excluded.netbios_name'),
-          ip_addresses: eb.ref('excluded.ip_addresses'),
-          mac_addresses: eb.ref('excluded.mac_addresses'),
-          operating_system: eb.ref('excluded.operating_system'),
-          system_type: eb.ref('excluded.system_type'),
-          agent_installed: eb.ref('excluded.agent_installed'),
-          tags: eb.ref('excluded.tags'),
-          correlation_method: eb.ref('excluded.correlation_method'),
-          correlation_confidence: eb.ref('excluded.correlation_confidence'),
-          manual_review_required: eb.ref('excluded.manual_review_required'),
-          last_seen: eb.ref('excluded.last_seen'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
+      .onConflict((oc) => oc.column('id').doUpdateSet(fromExcluded))
       .execute();
   }
 }
 
-/** Inserts new assets; returns their ids in order. */
+/**
+ * Inserts new assets; returns their ids in order. Two syncs running at once (two jobs, two
+ * servers) may both find a Tenable asset new: the second one updates the row the first created
+ * instead of failing on its UUID.
+ */
 export async function insertAssets(db: Db, rows: readonly AssetInsert[]): Promise<number[]> {
   const ids: number[] = [];
   for (let start = 0; start < rows.length; start += BATCH) {
-    const inserted = await db.insertInto('assets').values(rows.slice(start, start + BATCH)).returning('id').execute();
+    const inserted = await db
+      .insertInto('assets')
+      .values(rows.slice(start, start + BATCH))
+      .onConflict((oc) => oc.column('tenable_uuid').doUpdateSet(fromExcluded))
+      .returning('id')
+      .execute();
     for (const r of inserted) ids.push(Number(r.id));
   }
   return ids;
