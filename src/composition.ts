@@ -193,6 +193,15 @@ export async function openApplication(config: Config, logger: Logger, options: A
     sweep = setInterval(expire, SWEEP_INTERVAL_MS);
     sweep.unref();
   }
+  const auth = new AuthService(database, {
+    policy: {
+      maxFailedLogins: config.loginMaxAttempts,
+      lockoutMinutes: config.loginLockoutMinutes,
+      sessionIdleHours: config.sessionIdleHours,
+      sessionMaxDays: config.sessionMaxDays,
+    },
+    onUsageWriteError: (error) => logger.warn('auth', 'a session or token use could not be recorded', { error: error instanceof Error ? error.message : String(error) }),
+  });
   const scannerDataCache = new ImportGenerationCache(database);
   const findingsQuery = new FindingsQueryService(database, scannerDataCache);
   const assetsQuery = new AssetsQueryService(database, findingsQuery, scannerDataCache);
@@ -209,14 +218,7 @@ export async function openApplication(config: Config, logger: Logger, options: A
     findingsQuery,
     assetsQuery,
     scannerDataCache,
-    auth: new AuthService(database, {
-      policy: {
-        maxFailedLogins: config.loginMaxAttempts,
-        lockoutMinutes: config.loginLockoutMinutes,
-        sessionIdleHours: config.sessionIdleHours,
-        sessionMaxDays: config.sessionMaxDays,
-      },
-    }),
+    auth,
     jobs,
     tenableClient,
     workflow,
@@ -227,6 +229,7 @@ export async function openApplication(config: Config, logger: Logger, options: A
       stopMonthlyRefresh();
       await Promise.all(monthlyRefreshes);
       await jobs.close();
+      await auth.usageRecorded();
       await database.close();
     },
   };

@@ -1,7 +1,7 @@
 import { pino, type Logger as PinoLogger } from 'pino';
 
 /** Closed set of log categories, so every line says which part of the system wrote it. */
-export type LogCategory = 'lifecycle' | 'http' | 'import' | 'db' | 'ws' | 'cli' | 'jobs' | 'workflow' | 'tenable';
+export type LogCategory = 'lifecycle' | 'http' | 'auth' | 'import' | 'db' | 'ws' | 'cli' | 'jobs' | 'workflow' | 'tenable';
 
 export interface Logger {
   info(category: LogCategory, message: string, extra?: Record<string, unknown>): void;

@@ -66,6 +66,8 @@ export interface AuthServiceOptions {
   policy: AuthPolicy;
   /** Injected in tests to move time (lockout, expiry). */
   now?: () => Date;
+  /** Told when a usage record (see recordUsage) could not be written. */
+  onUsageWriteError?: (error: unknown) => void;
 }
 
 /** Who did it and from where, for the audit log. */
@@ -190,6 +192,7 @@ export class AuthService {
   private readonly lifetime: SessionLifetime;
   /** Verified against when the username is unknown, so both cases take as long. */
   private decoyHash: Promise<string> | undefined;
+  private readonly pendingUsage = new Set<Promise<void>>();
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -222,8 +225,32 @@ export class AuthService {
     }
   }
 
+  /**
+   * Usage records (a session's sliding expiry, a token's last use and its hourly audit row) are
+   * written in the background on the bookkeeping connection, so that authenticating a request never
+   * waits on them: on SQLite a write waits for an import's or a sync's rollover to release the lock,
+   * and a request that awaited it would hold up every other request for as long.
+   */
+  private recordUsage(write: (db: DatabaseHandle['bookkeeping']) => Promise<unknown>): void {
+    const task = write(this.database.bookkeeping).then(
+      () => undefined,
+      (error: unknown) => this.options.onUsageWriteError?.(error),
+    );
+    this.pendingUsage.add(task);
+    void task.finally(() => this.pendingUsage.delete(task));
+  }
+
+  /** Resolves once the usage records started so far are written (before closing the database; in tests). */
+  async usageRecorded(): Promise<void> {
+    await Promise.all([...this.pendingUsage]);
+  }
+
   async audit(action: string, target: string | null, context: AuditContext, details: Record<string, unknown> = {}): Promise<void> {
-    await insertAudit(this.db, { at: this.nowIso(), actor: context.actor, action, target, ip: context.ip ?? null, details: JSON.stringify(details) });
+    await insertAudit(this.db, this.auditRow(action, target, context, details));
+  }
+
+  private auditRow(action: string, target: string | null, context: AuditContext, details: Record<string, unknown>) {
+    return { at: this.nowIso(), actor: context.actor, action, target, ip: context.ip ?? null, details: JSON.stringify(details) };
   }
 
   // ---------------------------------------------------------------- users
@@ -469,7 +496,7 @@ export class AuthService {
     }
     if (now.getTime() - Date.parse(session.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
       const expiresAt = sessionExpiry(new Date(session.created_at), now, this.lifetime).toISOString();
-      await touchSession(this.db, id, now.toISOString(), expiresAt);
+      this.recordUsage((db) => touchSession(db, id, now.toISOString(), expiresAt));
     }
     return { id: Number(session.user_id), username: session.username, role: session.role, via: 'session', sessionId: id, csrfToken: session.csrf_token };
   }
@@ -551,13 +578,16 @@ export class AuthService {
     const nowIso = now.toISOString();
     if (!token || token.revoked_at || (token.expires_at && token.expires_at <= nowIso) || Number(token.owner_disabled) === 1) return undefined;
     if (!token.last_used_at || now.getTime() - Date.parse(token.last_used_at) >= TOKEN_USE_RECORD_INTERVAL_MS) {
-      await markTokenUsed(this.db, token.id, nowIso);
+      this.recordUsage((db) => markTokenUsed(db, token.id, nowIso));
     }
     const auditedBefore = new Date(now.getTime() - TOKEN_USE_AUDIT_INTERVAL_MS).toISOString();
     // The row says whether an audit row is due; the claim then settles races between processes.
     const auditDue = !token.use_audited_at || token.use_audited_at <= auditedBefore;
-    if (auditDue && (await claimTokenUseAudit(this.db, token.id, nowIso, auditedBefore))) {
-      await this.audit('token.used', token.username, { actor: token.username, ip: context.ip }, { tokenId: Number(token.id), name: token.name });
+    if (auditDue) {
+      this.recordUsage(async (db) => {
+        if (!(await claimTokenUseAudit(db, token.id, nowIso, auditedBefore))) return;
+        await insertAudit(db, this.auditRow('token.used', token.username, { actor: token.username, ip: context.ip }, { tokenId: Number(token.id), name: token.name }));
+      });
     }
     return { id: Number(token.user_id), username: token.username, role: weakerRole(token.role, token.owner_role), via: 'token', tokenId: Number(token.id) };
   }

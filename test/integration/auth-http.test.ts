@@ -181,6 +181,8 @@ describe.each(DIALECTS)('sign-in over HTTP on %s', (dialect) => {
   });
 
   it('writes the audit log, newest first, for admins only', async () => {
+    // A token's use is audited in the background.
+    await test.hex.auth.usageRecorded();
     expect((await test.api('GET', '/api/audit', { as: 'analyst' })).status).toBe(403);
     const page = await test.api<{ items: { id: number; action: string; actor: string; target: string | null }[]; total: number }>('GET', '/api/audit?limit=500');
     expect(page.status).toBe(200);

@@ -4,6 +4,7 @@
  * revocation, throttled token-use audit, last-admin protection and first-admin setup.
  */
 import { parseOptions } from '@node-rs/argon2';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256, AuthService, type AuditContext } from '../../src/services/auth.service.ts';
 import { DomainError } from '../../src/domain/errors.ts';
@@ -115,10 +116,12 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
     expect(stored.id).toBe(sha256(signedIn.sessionSecret));
     expect(JSON.stringify(stored)).not.toContain(signedIn.sessionSecret);
 
-    // Used every 11 hours: alive well past the 12-hour idle limit.
+    // Used every 11 hours: alive well past the 12-hour idle limit. (Each use slides the expiry in
+    // the background; hours pass before the next use, so it is written by then.)
     for (let i = 0; i < 4; i++) {
       advance(11 * HOUR);
       expect(await auth.authenticateSession(signedIn.sessionSecret)).toMatchObject({ username: 'frank', role: 'analyst', via: 'session' });
+      await auth.usageRecorded();
     }
     advance(12 * HOUR + MINUTE);
     expect(await auth.authenticateSession(signedIn.sessionSecret)).toBeUndefined();
@@ -129,6 +132,7 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
       advance(10 * HOUR);
       if (await auth.authenticateSession(second.sessionSecret)) alive += 10;
       else break;
+      await auth.usageRecorded();
     }
     expect(alive).toBeGreaterThanOrEqual(6 * 24);
     expect(alive).toBeLessThan(7 * 24);
@@ -179,9 +183,16 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
       advance(MINUTE);
       await auth.authenticateToken(token);
     }
-    const used = async () => (await auth.auditLog({ limit: 100, offset: 0, action: 'token.used' })).items;
+    // Usage is recorded in the background: read it once written.
+    const used = async () => {
+      await auth.usageRecorded();
+      return (await auth.auditLog({ limit: 100, offset: 0, action: 'token.used' })).items;
+    };
     expect(await used()).toHaveLength(1);
-    const lastUsed = async () => (await auth.listTokens(user.id))[0]?.last_used_at;
+    const lastUsed = async () => {
+      await auth.usageRecorded();
+      return (await auth.listTokens(user.id))[0]?.last_used_at;
+    };
     expect(await lastUsed()).toBe(new Date(clock).toISOString());
     // Within a minute of the last record, a use is not written again (reads stay reads).
     const recorded = new Date(clock).toISOString();
@@ -197,6 +208,28 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
     const entries = await used();
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ actor: 'ivy', target: 'ivy', details: { tokenId: record.id, name: 'script' } });
+  });
+
+  it.runIf(dialect === 'sqlite')('authenticates a token at once while an import holds the write lock, and records its use after', async () => {
+    const user = await auth.createUser({ username: 'jane', role: 'viewer', password: PASSWORD }, ctx);
+    const { token } = await auth.createToken(user.id, { name: 'poller' }, undefined, ctx);
+    const lastUsed = async () => (await auth.listTokens(user.id))[0]?.last_used_at;
+    // Another connection holds the write lock, as a rollover in the import worker does.
+    const importer = new BetterSqlite3(tdb.options.sqlitePath);
+    importer.exec('BEGIN IMMEDIATE');
+    try {
+      advance(MINUTE);
+      const started = performance.now();
+      expect(await auth.authenticateToken(token)).toMatchObject({ username: 'jane', via: 'token' });
+      // Well under the connection's 30 s busy timeout: the request did not wait for the lock.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(await lastUsed()).toBeNull();
+    } finally {
+      importer.exec('COMMIT');
+      importer.close();
+    }
+    await auth.usageRecorded();
+    expect(await lastUsed()).toBe(new Date(clock).toISOString());
   });
 
   it('never removes, demotes or disables the last active admin', async () => {
