@@ -209,6 +209,15 @@ export class AuthService {
     return this.database.db;
   }
 
+  /**
+   * For the writes of everyday requests (sign-in, sign-out, audit rows): the bookkeeping connection
+   * waits for SQLite's write lock without holding up the event loop, so a sign-in during an import's
+   * rollover waits for it alone instead of stalling the whole server.
+   */
+  private get requestWrites() {
+    return this.database.bookkeeping;
+  }
+
   private nowIso(): string {
     return this.now().toISOString();
   }
@@ -246,7 +255,7 @@ export class AuthService {
   }
 
   async audit(action: string, target: string | null, context: AuditContext, details: Record<string, unknown> = {}): Promise<void> {
-    await insertAudit(this.db, this.auditRow(action, target, context, details));
+    await insertAudit(this.requestWrites, this.auditRow(action, target, context, details));
   }
 
   private auditRow(action: string, target: string | null, context: AuditContext, details: Record<string, unknown>) {
@@ -426,7 +435,7 @@ export class AuthService {
       throw new DomainError('invalid_credentials', 'the username or password is not correct');
     }
     if (Number(user.disabled) === 1) return refuse('disabled', user);
-    await recordSuccessfulLogin(this.db, user.id, now.toISOString());
+    await recordSuccessfulLogin(this.requestWrites, user.id, now.toISOString());
     const session = await this.openSession(user, context);
     await this.audit('login.success', user.username, context, { via: 'password' });
     return { user: publicUser({ ...user, failed_logins: 0, locked_until: null, last_login_at: now.toISOString() }), ...session };
@@ -435,10 +444,10 @@ export class AuthService {
   /** One more wrong password for this user; throws `account_locked` when it was one too many. */
   private async countFailedPassword(user: UserRow, context: AuditContext): Promise<void> {
     const now = this.now();
-    const failures = await incrementFailedLogins(this.db, user.id, now.toISOString());
+    const failures = await incrementFailedLogins(this.requestWrites, user.id, now.toISOString());
     if (failures < this.options.policy.maxFailedLogins) return;
     const until = new Date(now.getTime() + this.options.policy.lockoutMinutes * 60_000).toISOString();
-    await lockUser(this.db, user.id, until, now.toISOString());
+    await lockUser(this.requestWrites, user.id, until, now.toISOString());
     await this.audit('login.lockout', user.username, context, { until, failures });
     throw this.lockedError(until);
   }
@@ -468,7 +477,7 @@ export class AuthService {
     const sessionSecret = randomSecret();
     const csrfToken = randomSecret();
     const expiresAt = sessionExpiry(now, now, this.lifetime).toISOString();
-    await insertSession(this.db, {
+    await insertSession(this.requestWrites, {
       id: sha256(sessionSecret),
       user_id: user.id,
       csrf_token: csrfToken,
@@ -491,7 +500,7 @@ export class AuthService {
     if (!session) return undefined;
     const now = this.now();
     if (session.expires_at <= now.toISOString() || Number(session.disabled) === 1) {
-      await deleteSession(this.db, id);
+      await deleteSession(this.requestWrites, id);
       return undefined;
     }
     if (now.getTime() - Date.parse(session.last_seen_at) >= SESSION_TOUCH_INTERVAL_MS) {
@@ -507,7 +516,7 @@ export class AuthService {
   }
 
   async logout(caller: AuthenticatedCaller, context: AuditContext): Promise<void> {
-    if (caller.sessionId) await deleteSession(this.db, caller.sessionId);
+    if (caller.sessionId) await deleteSession(this.requestWrites, caller.sessionId);
     await this.audit('logout', caller.username, context, { via: caller.via });
   }
 

@@ -177,7 +177,7 @@ export class ImportScanService {
       run: () =>
         runImportInWorker({ database: worker.database, progressIntervalMs: this.progressIntervalMs, job }, this.events).catch(async (err: unknown) => {
           // The worker marks its own failures; this covers a worker that died without a word.
-          await markImportFailed(this.database.db, job.importId, err instanceof Error ? err.message : String(err), new Date().toISOString());
+          await markImportFailed(this.database.bookkeeping, job.importId, err instanceof Error ? err.message : String(err), new Date().toISOString());
           throw err;
         }),
     };
@@ -216,7 +216,7 @@ export class ImportScanService {
   private async record(input: Omit<RunContext, 'importId'> & { source: string }): Promise<PreparedImport> {
     const { source, ...rest } = input;
     const now = new Date().toISOString();
-    const importId = await insertImport(this.database.db, {
+    const importId = await insertImport(this.database.bookkeeping, {
       file_name: input.fileName,
       format: input.formatId,
       source,
@@ -266,7 +266,7 @@ export class ImportScanService {
         gone = now - beat > staleAfterMs;
       }
       if (gone) {
-        await markImportFailed(this.database.db, running.id, 'interrupted: the process running this import stopped before it finished; nothing was applied', new Date().toISOString());
+        await markImportFailed(this.database.bookkeeping, running.id, 'interrupted: the process running this import stopped before it finished; nothing was applied', new Date().toISOString());
         failed.push(running.id);
       }
     }
@@ -316,7 +316,7 @@ export class ImportScanService {
       };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await markImportFailed(this.database.db, context.importId, message, new Date().toISOString()).catch(() => undefined);
+      await markImportFailed(this.database.bookkeeping, context.importId, message, new Date().toISOString()).catch(() => undefined);
       tracker.fail(message);
       throw err;
     }

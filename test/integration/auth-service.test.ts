@@ -232,6 +232,24 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
     expect(await lastUsed()).toBe(new Date(clock).toISOString());
   });
 
+  it.runIf(dialect === 'sqlite')('signs in during an import\'s rollover without stalling the event loop, then completes when the lock is free', async () => {
+    await auth.createUser({ username: 'kim', role: 'analyst', password: PASSWORD }, ctx);
+    const importer = new BetterSqlite3(tdb.options.sqlitePath);
+    importer.exec('BEGIN IMMEDIATE');
+    let settled = false;
+    const signingIn = auth.login('kim', PASSWORD, ctx).finally(() => (settled = true));
+    try {
+      // Timers keep firing while the sign-in waits for the lock (a synchronous wait would hold them for 30 s).
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(settled).toBe(false);
+    } finally {
+      importer.exec('COMMIT');
+      importer.close();
+    }
+    const session = await signingIn;
+    expect(await auth.authenticateSession(session.sessionSecret)).toMatchObject({ username: 'kim', via: 'session' });
+  });
+
   it('never removes, demotes or disables the last active admin', async () => {
     const root = await auth.createUser({ username: 'root', role: 'admin', password: PASSWORD }, ctx);
     expect(await codeOf(auth.updateUser(root.id, { role: 'analyst' }, ctx))).toBe('conflict');
