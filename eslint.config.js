@@ -12,7 +12,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'test-artifacts/', '.bench/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'build/', 'build.next/', 'test-artifacts/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

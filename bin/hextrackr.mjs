@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx registers its ESM loader first.
-import { register } from 'tsx/esm/api';
+// Runs the compiled server (build/, made by `npm run build` or `npm start`) while it is newer than
+// every source file; otherwise the TypeScript sources through tsx's loader, which needs no build
+// step but costs about 50 MB of memory and a slower start.
+import { importServerModule } from '../scripts/build-freshness.mjs';
 
-register();
-await import('../src/cli/main.ts');
+await importServerModule('cli/main');

@@ -3,24 +3,13 @@
 // `npm start` runs it first, so a fresh clone serves the UI after `npm ci && npm start`.
 // `--force` always builds (npm run build:web).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { isFresh, root } from './build-freshness.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
 const sourceDir = path.join(root, 'web');
-const builtIndex = path.join(root, 'dist/web/index.html');
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 const force = process.argv.includes('--force');
-const stale = force || !existsSync(builtIndex) || statSync(builtIndex).mtimeMs < newestMtime(sourceDir);
+const stale = force || !isFresh('dist/web/index.html', 'web');
 if (stale) {
   console.log('building the web application (dist/web)…');
   const vite = path.join(root, 'node_modules/vite/bin/vite.js');

@@ -26,6 +26,7 @@ import { type TenableJobDeps, vulnerabilitySyncHandler } from './services/jobs/h
 import { importProgressUpdate } from './services/jobs/import-relay.ts';
 import type { AnyJobHandler } from './services/jobs/job-handler.ts';
 import { inJobThread } from './services/jobs/job-thread.ts';
+import { threadEntry } from './shared/thread-entry.ts';
 import { JobService, type JobServiceSettings } from './services/jobs/job.service.ts';
 import { JobNotifier } from './services/jobs/notifier.ts';
 import { WorkflowService } from './services/workflow.service.ts';
@@ -170,7 +171,7 @@ export async function openApplication(config: Config, logger: Logger, options: A
       ...(options.tenableClientDefaults ? { clientDefaults: options.tenableClientDefaults } : {}),
     };
     for (const handler of tenable.jobHandlers) {
-      jobs.register(inJobThread(handler, { entry: new URL('./job-thread.boot.mjs', import.meta.url), setup, onImportProgress: (progress) => events.publish('import.progress', progress) }));
+      jobs.register(inJobThread(handler, { entry: threadEntry(import.meta.url, 'job-thread'), setup, onImportProgress: (progress) => events.publish('import.progress', progress) }));
     }
   } else {
     for (const handler of tenable.jobHandlers) jobs.register(handler);

@@ -31,6 +31,8 @@ const { values } = parseArgs({
 
 if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db must be sqlite or postgres');
 const root = path.resolve(import.meta.dirname, '../..');
+// The measured process runs the compiled server, as `npm start` and bin/hextrackr.mjs do.
+execFileSync(process.execPath, [path.join(root, 'scripts/server-build.mjs')], { stdio: 'inherit' });
 const dir = path.resolve(values.dir);
 mkdirSync(dir, { recursive: true });
 // --cpu-prof DIR: V8 CPU profiles of the simulator and the measured process (written when each exits).

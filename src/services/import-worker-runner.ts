@@ -1,12 +1,13 @@
 /** Starts an import's worker thread and relays its progress onto the server's event bus. */
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from '../shared/thread-entry.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ImportSummary } from './import-scan.service.ts';
 import type { ImportWorkerData, ImportWorkerMessage } from './import-worker-protocol.ts';
 
 export function runImportInWorker(data: ImportWorkerData, events: EventBus | undefined): Promise<ImportSummary> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./import-worker.boot.mjs', import.meta.url), { workerData: data });
+    const worker = new Worker(threadEntry(import.meta.url, 'import-worker'), { workerData: data });
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;

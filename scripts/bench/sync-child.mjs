@@ -1,9 +1,14 @@
 /** The measured process of bench:sync: a HexTrackr application on the configured database running one full syncAll. */
-import { loadConfig } from '../../src/config/env.ts';
-import { openApplication } from '../../src/composition.ts';
-import { createLogger } from '../../src/logging/logger.ts';
+// JavaScript, not TypeScript: the measured process loads the server as bin/hextrackr.mjs does
+// (compiled while the build is fresh), without tsx's loader in its memory.
+import { importServerModule } from '../build-freshness.mjs';
 
-export async function runSyncChild(chunkAssets: number, ratePerMinute: number, parallelChunks: number): Promise<void> {
+const { loadConfig } = await importServerModule('config/env');
+const { openApplication } = await importServerModule('composition');
+const { createLogger } = await importServerModule('logging/logger');
+
+/** @param {number} chunkAssets @param {number} ratePerMinute @param {number} parallelChunks */
+export async function runSyncChild(chunkAssets, ratePerMinute, parallelChunks) {
   const config = loadConfig();
   const hex = await openApplication(config, createLogger(config.logLevel));
   try {
@@ -11,14 +16,16 @@ export async function runSyncChild(chunkAssets: number, ratePerMinute: number, p
       rateLimit: { requestsPerMinute: ratePerMinute, burst: Math.max(20, Math.round(ratePerMinute / 10)) },
       exports: { parallelChunks },
     });
-    const phases: Record<string, number> = {};
+    /** @type {Record<string, number>} */
+    const phases = {};
     let phase = '';
     let phaseStart = performance.now();
     const started = performance.now();
     // Where the memory is: the JS heap, or outside it (buffers, SQLite, native).
     const peak = { heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
     // Which phase the resident set peaks in (the database's pages count too, not only the JS heap).
-    const rssByPhase: Record<string, number> = {};
+    /** @type {Record<string, number>} */
+    const rssByPhase = {};
     const sampler = setInterval(() => {
       const m = process.memoryUsage();
       if (phase) rssByPhase[phase] = Math.max(rssByPhase[phase] ?? 0, Math.round(m.rss / 1048576));
