@@ -123,11 +123,6 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
 }
 
 /**
- * SQLite whose statements wait for the write lock asynchronously: with busy_timeout 0 a blocked
- * write fails at once, and it is retried after a timer (the event loop keeps running, so a
- * rollover this same thread is applying can finish and release the lock).
- */
-/**
  * SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE). A deferred
  * transaction that reads, then writes after another connection committed (a job thread's sync
  * beside the server's heartbeats, a CLI import beside the server) fails at once with
@@ -150,6 +145,11 @@ class WriteLockingSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * SQLite whose statements wait for the write lock asynchronously: with busy_timeout 0 a blocked
+ * write fails at once, and it is retried after a timer (the event loop keeps running, so a
+ * rollover this same thread is applying can finish and release the lock).
+ */
 class PatientSqliteDialect extends WriteLockingSqliteDialect {
   override createDriver(): Driver {
     const inner = super.createDriver();

@@ -53,6 +53,9 @@ export interface JobThreadOptions<Setup> {
   stopGraceMs?: number;
 }
 
+/** Once its job has ended, how long a thread may take to close its database connection and exit. */
+const THREAD_CLOSE_GRACE_MS = 10_000;
+
 /** The same job type, payload and failure rules as `handler`, but each run happens in a new worker thread. */
 export function inJobThread<P, Setup>(handler: JobHandler<P>, options: JobThreadOptions<Setup>): JobHandler<P> {
   return {
@@ -67,18 +70,25 @@ export function inJobThread<P, Setup>(handler: JobHandler<P>, options: JobThread
         const post = (message: ToThread) => worker.postMessage(message);
         let settled = false;
         let killTimer: NodeJS.Timeout | undefined;
+        // A thread that does not end by itself in time (a handler ignoring its signal, a socket
+        // keeping the thread alive after its job) is terminated rather than left running.
+        const terminateAfter = (ms: number) => {
+          clearTimeout(killTimer);
+          killTimer = setTimeout(() => void worker.terminate(), ms);
+          killTimer.unref();
+        };
         const settle = (outcome: () => void) => {
           if (settled) return;
           settled = true;
           context.signal.removeEventListener('abort', onAbort);
+          terminateAfter(THREAD_CLOSE_GRACE_MS);
           outcome();
         };
         const onAbort = () => {
           const reason = context.signal.reason as unknown;
           const interruption = reason instanceof JobInterruption ? reason : new JobInterruption('cancel', 'cancelled');
           post({ type: 'interrupt', kind: interruption.kind, message: interruption.message });
-          killTimer = setTimeout(() => void worker.terminate(), options.stopGraceMs ?? 30_000);
-          killTimer.unref();
+          terminateAfter(options.stopGraceMs ?? 30_000);
         };
         if (context.signal.aborted) onAbort();
         else context.signal.addEventListener('abort', onAbort, { once: true });
