@@ -241,7 +241,7 @@ export class AuthService {
    * and a request that awaited it would hold up every other request for as long.
    */
   private recordUsage(write: (db: DatabaseHandle['bookkeeping']) => Promise<unknown>): void {
-    const task = write(this.database.bookkeeping).then(
+    const task = write(this.requestWrites).then(
       () => undefined,
       (error: unknown) => this.options.onUsageWriteError?.(error),
     );
