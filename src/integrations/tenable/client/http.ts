@@ -112,18 +112,7 @@ export class TenableHttp {
   /** Same as request, but the raw body text. */
   async requestText(method: string, path: string, options: RequestOptions = {}): Promise<string> {
     const url = this.url(path, options.query);
-    return withRetries(
-      {
-        method,
-        path,
-        idempotent: options.idempotent ?? method === 'GET',
-        policy: this.retryPolicy,
-        sleep: this.sleep,
-        onRetry: this.onRetry,
-        networkMessage: (code, detail) => this.redact(`Tenable ${method} ${path}: network error ${code} (${detail})`),
-      },
-      (attempt) => this.attempt(method, path, url, options.body, attempt),
-    );
+    return this.retried(method, path, options, (attempt) => this.attempt(method, path, url, options.body, attempt));
   }
 
   /**
@@ -134,6 +123,11 @@ export class TenableHttp {
    */
   async requestStream(method: string, path: string, options: StreamRequestOptions = {}): Promise<StreamedResponse> {
     const url = this.url(path, options.query);
+    return this.retried(method, path, options, (attempt) => this.attemptStream(method, path, url, options, attempt));
+  }
+
+  /** The retry policy around one request's attempts (GET is idempotent unless told otherwise). */
+  private retried<T>(method: string, path: string, options: RequestOptions, attempt: (attempt: number) => Promise<T>): Promise<T> {
     return withRetries(
       {
         method,
@@ -144,7 +138,7 @@ export class TenableHttp {
         onRetry: this.onRetry,
         networkMessage: (code, detail) => this.redact(`Tenable ${method} ${path}: network error ${code} (${detail})`),
       },
-      (attempt) => this.attemptStream(method, path, url, options, attempt),
+      attempt,
     );
   }
 
