@@ -8,6 +8,7 @@ import { startTenableSimulator } from '../../src/integrations/tenable/simulator/
 import type { JobView } from '../../src/services/jobs/job.service.ts';
 import type { JobProgressUpdate } from '../../src/shared/job-progress.ts';
 import type { DatabaseHandle } from '../../src/db/database.ts';
+import type { TestServer } from './http-server.ts';
 
 export type Simulator = Awaited<ReturnType<typeof startTenableSimulator>>;
 
@@ -48,7 +49,7 @@ export function simulatorFixture(options: Parameters<typeof startTenableSimulato
 }
 
 /** Posts a full sync whose export chunks arrive slowly (50 assets each), and waits until it streams them; returns its job id. */
-export async function startSlowSync(server: JobApi & { api<T>(method: string, path: string, options: { body: unknown }): Promise<{ status: number; body: T }> }, sim: Simulator): Promise<number> {
+export async function startSlowSync(server: JobApi, sim: Simulator): Promise<number> {
   sim.setFaults({ slowChunkMs: 400 });
   const { body } = await server.api<{ job_id: number }>('POST', '/api/tenable/sync', { body: { full: true, assets_per_chunk: 50 } });
   await waitFor('the export to stream', async () => {
@@ -59,7 +60,7 @@ export async function startSlowSync(server: JobApi & { api<T>(method: string, pa
 }
 
 /** Launches the simulator's first scan as a job and waits for the job to complete; returns the scan id and the ended job. */
-export async function launchFirstScan(server: JobApi & { api<T>(method: string, path: string, options: { as: 'analyst'; body: unknown }): Promise<{ status: number; body: T }> }, sim: Simulator): Promise<{ scanId: number; done: JobDetail }> {
+export async function launchFirstScan(server: JobApi, sim: Simulator): Promise<{ scanId: number; done: JobDetail }> {
   const scanId = sim.estate.scans[0]!.id;
   const started = await server.api<{ job_id: number }>('POST', '/api/tenable/scans/start', { as: 'analyst', body: { scan_id: scanId, full: true } });
   expect(started.status).toBe(202);
@@ -76,7 +77,7 @@ export async function expectNothingApplied(database: DatabaseHandle): Promise<vo
   expect(imports.map((i) => i.status)).toEqual(['failed']);
 }
 
-type JobApi = { api<T>(method: string, path: string): Promise<{ status: number; body: T }> };
+type JobApi = Pick<TestServer, 'api'>;
 
 export async function jobDetail(server: JobApi, id: number): Promise<JobDetail> {
   return (await server.api<JobDetail>('GET', `/api/jobs/${id}`)).body;
