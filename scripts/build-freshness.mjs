@@ -31,13 +31,16 @@ export const SERVER_ENTRY = 'build/cli/main.js';
 export const serverBuildIsFresh = () => isFresh(SERVER_ENTRY, 'src', 'tsconfig.build.json', 'tsconfig.json', 'package-lock.json');
 
 let tsxRegistered = false;
+/** Decided once per process: a build swapped in meanwhile must not mix compiled and source modules. */
+let runCompiled;
 
 /**
  * Imports a server module (its path under src/, without extension): the compiled JavaScript while
  * the build is fresh, else the TypeScript source through tsx's loader (registered on first need).
  */
 export async function importServerModule(modulePath) {
-  if (serverBuildIsFresh()) {
+  runCompiled ??= serverBuildIsFresh();
+  if (runCompiled) {
     process.setSourceMapsEnabled(true);
     return import(pathToFileURL(path.join(root, 'build', `${modulePath}.js`)).href);
   }

@@ -139,7 +139,7 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
 
   if (mode === 'backfill') {
     const nextDate = await text(db, sql`SELECT min(scan_date) FROM imports WHERE status = 'completed' AND mode = 'current' AND scan_date > ${scanDate}`);
-    await insertNewFindings(db, dialect, { scanDate, importId, now, resolvedOn: nextDate ?? scanDate });
+    await insertNewFindings(db, dialect, { scanDate, importId, now, resolvedOn: nextDate ?? scanDate, newRows: counts.newRows });
     await writeOutputs(db);
     await run(db, sql`UPDATE findings SET first_seen = ${scanDate}, updated_at = ${now}
                       FROM incoming i WHERE findings.id = i.finding_id AND i.fixed = 0 AND findings.first_seen > ${scanDate}`);
@@ -151,7 +151,7 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
   }
 
   const unchanged = counts.all - counts.created - counts.reopened - counts.updated - counts.fixedNow;
-  await insertNewFindings(db, dialect, { scanDate, importId, now, resolvedOn: scanDate });
+  await insertNewFindings(db, dialect, { scanDate, importId, now, resolvedOn: scanDate, newRows: counts.newRows });
   await writeOutputs(db);
   await updateSeenFindings(db, scanDate, importId, now);
   await writeSnapshots(db, scanDate, importId);
@@ -172,13 +172,14 @@ async function tallyIncoming(db: Db, scanDate: string) {
       sum(CASE WHEN finding_id IS NOT NULL AND fixed = 0 AND prev_lifecycle = 'active' AND changed = 1 THEN 1 ELSE 0 END) AS updated,
       sum(CASE WHEN finding_id IS NOT NULL AND fixed = 1 AND prev_lifecycle = 'active' THEN 1 ELSE 0 END) AS fixed_now,
       sum(CASE WHEN prev_lifecycle IS NOT NULL OR fixed = 1 THEN 1 ELSE 0 END) AS known,
+      sum(CASE WHEN finding_id IS NULL THEN 1 ELSE 0 END) AS new_rows,
       sum(CASE WHEN finding_id IS NOT NULL AND fixed = 0 AND prev_first_seen > ${scanDate} THEN 1 ELSE 0 END) AS backfilled_earlier
     FROM incoming`.execute(db);
   const row = result.rows[0] ?? {};
   const n = (key: string) => Number(row[key] ?? 0);
   return {
     all: n('all_keys'), open: n('open'), created: n('created'), reopened: n('reopened'), updated: n('updated'),
-    fixedNow: n('fixed_now'), known: n('known'), backfilledEarlier: n('backfilled_earlier'),
+    fixedNow: n('fixed_now'), known: n('known'), backfilledEarlier: n('backfilled_earlier'), newRows: n('new_rows'),
   };
 }
 
@@ -358,11 +359,10 @@ async function dropIndexesForBulkInsert(db: Db, dialect: DialectName, newRows: n
 async function insertNewFindings(
   db: Db,
   dialect: DialectName,
-  args: { scanDate: string; importId: number; now: string; resolvedOn: string },
+  args: { scanDate: string; importId: number; now: string; resolvedOn: string; /** Incoming keys with no finding yet (from the tally). */ newRows: number },
 ): Promise<void> {
   const { scanDate, importId, now, resolvedOn } = args;
-  const newRows = await scalar(db, sql`SELECT count(*) FROM incoming WHERE finding_id IS NULL`);
-  const restoreIndexes = await dropIndexesForBulkInsert(db, dialect, newRows);
+  const restoreIndexes = await dropIndexesForBulkInsert(db, dialect, args.newRows);
   // Findings the scanner already reports FIXED (or that a back-filled day alone knew) are stored resolved.
   const resolvedWhen = args.resolvedOn === scanDate ? sql`i.fixed = 1` : sql`1 = 1`;
   const firstSeen = sql`CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END`;
