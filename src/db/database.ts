@@ -53,10 +53,8 @@ export interface DatabaseHandle {
   withWriter<T>(fn: (writer: Writer) => Promise<T>): Promise<T>;
   /**
    * For small bookkeeping writes (job status, heartbeats) that must never block the event loop.
-   * SQLite: a connection of its own that does not wait for the write lock (busy_timeout 0): while
-   * this process holds it for a rollover, a write fails at once with SQLITE_BUSY and the caller
-   * retries later (see isBusyError), instead of better-sqlite3 sleeping the whole thread.
-   * PostgreSQL: the shared pool.
+   * SQLite: the handle itself, whose writes wait for the write lock asynchronously (see
+   * ReadWriteSqliteDialect). PostgreSQL: the shared pool.
    */
   readonly bookkeeping: Kysely<DatabaseSchema>;
   close(): Promise<void>;
@@ -91,21 +89,24 @@ function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): B
   return conn;
 }
 
+/** Page cache of the connection the shared handle writes through (writes touch few pages). */
+const WRITES_CACHE_MB = 16;
+
 function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
-  const db = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database: shared }) });
-  let bookkeeping: Kysely<DatabaseSchema> | undefined;
+  let writes: BetterSqlite3.Database | undefined;
+  if (options.sqlitePath !== ':memory:') {
+    writes = openSqlite(options.sqlitePath, WRITES_CACHE_MB, 'shared');
+    writes.pragma('busy_timeout = 0');
+  }
+  // An in-memory database is one connection's own: there, reads and writes share it.
+  const dialect = writes ? new ReadWriteSqliteDialect(shared, writes) : new WriteLockingSqliteDialect({ database: shared });
+  const db = new Kysely<DatabaseSchema>({ dialect });
   return {
     dialect: 'sqlite',
     db,
-    get bookkeeping() {
-      if (!bookkeeping) {
-        const raw = openSqlite(options.sqlitePath, 8, 'writer');
-        raw.pragma('busy_timeout = 0');
-        bookkeeping = new Kysely<DatabaseSchema>({ dialect: new PatientSqliteDialect({ database: raw }) });
-      }
-      return bookkeeping;
-    },
+    // The handle's writes already wait for the lock without blocking (see ReadWriteSqliteDialect).
+    bookkeeping: db,
     async withWriter(fn) {
       const raw = openSqlite(options.sqlitePath, Math.min(WRITER_CACHE_MB, options.sqliteCacheMb), 'writer');
       const writerDb = new Kysely<DatabaseSchema>({ dialect: new WriteLockingSqliteDialect({ database: raw }), ...slowQueryLog(options) });
@@ -116,12 +117,105 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
       }
     },
     async close() {
-      await bookkeeping?.destroy();
       await db.destroy();
     },
   };
 }
 
+/** Statements that only read: they go to the reading connection when no write is under way. */
+function onlyReads(query: CompiledQuery): boolean {
+  if (query.query.kind === 'SelectQueryNode') return true;
+  return query.query.kind === 'RawNode' && /^\s*select\b/i.test(query.sql);
+}
+
+/**
+ * SQLite with reads and writes on two connections. better-sqlite3 waits for a lock by sleeping
+ * its thread, so a write on the server's thread while another connection (an import's or a
+ * sync's rollover, a CLI import) holds the write lock used to stop the whole server for up to
+ * the 30 s busy timeout, then fail. Here writes go to a connection that never waits
+ * synchronously (busy_timeout 0): a blocked write is retried on a timer (PatientSqliteDialect),
+ * the event loop keeps running, and reads keep being answered from the other connection in
+ * the meantime. A transaction, or a `connection()` block once it has written, stays on the
+ * writing connection, so it reads what it wrote.
+ */
+class ReadWriteSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly readConnection: BetterSqlite3.Database,
+    private readonly writeConnection: BetterSqlite3.Database,
+  ) {
+    super({ database: readConnection });
+  }
+
+  override createDriver(): Driver {
+    const reads = new WriteLockingSqliteDialect({ database: this.readConnection }).createDriver();
+    const writes = new PatientSqliteDialect({ database: this.writeConnection }).createDriver();
+    return {
+      init: async () => {
+        await reads.init();
+        await writes.init();
+      },
+      acquireConnection: async () => new RoutedConnection(reads, writes),
+      beginTransaction: async (connection, settings) => writes.beginTransaction(await routed(connection).pin(), settings),
+      commitTransaction: async (connection) => writes.commitTransaction(await routed(connection).pin()),
+      rollbackTransaction: async (connection) => writes.rollbackTransaction(await routed(connection).pin()),
+      releaseConnection: (connection) => routed(connection).release(),
+      destroy: async () => {
+        await reads.destroy();
+        await writes.destroy();
+      },
+    };
+  }
+}
+
+/** One acquisition of a ReadWriteSqliteDialect connection: routed per statement until it writes. */
+class RoutedConnection implements DatabaseConnection {
+  private pinned: DatabaseConnection | undefined;
+
+  constructor(
+    private readonly reads: Driver,
+    private readonly writes: Driver,
+  ) {}
+
+  /** The writing connection, held from now until release. */
+  async pin(): Promise<DatabaseConnection> {
+    this.pinned ??= await this.writes.acquireConnection();
+    return this.pinned;
+  }
+
+  async release(): Promise<void> {
+    const pinned = this.pinned;
+    this.pinned = undefined;
+    if (pinned) await this.writes.releaseConnection(pinned);
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.pinned || !onlyReads(query)) return (await this.pin()).executeQuery<R>(query);
+    const reading = await this.reads.acquireConnection();
+    try {
+      return await reading.executeQuery<R>(query);
+    } finally {
+      await this.reads.releaseConnection(reading);
+    }
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    if (this.pinned || !onlyReads(query)) {
+      yield* (await this.pin()).streamQuery<R>(query, chunkSize);
+      return;
+    }
+    const reading = await this.reads.acquireConnection();
+    try {
+      yield* reading.streamQuery<R>(query, chunkSize);
+    } finally {
+      await this.reads.releaseConnection(reading);
+    }
+  }
+}
+
+function routed(connection: DatabaseConnection): RoutedConnection {
+  if (!(connection instanceof RoutedConnection)) throw new Error('a ReadWriteSqliteDialect transaction needs its own connection');
+  return connection;
+}
 /**
  * SQLite whose transactions take the write lock when they begin (BEGIN IMMEDIATE). A deferred
  * transaction that reads, then writes after another connection committed (a job thread's sync

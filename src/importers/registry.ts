@@ -11,6 +11,7 @@ import { sniffCsvHeader } from './csv/header.ts';
 import { hextrackrCsv } from './hextrackr-csv/index.ts';
 import { nessusCsv } from './nessus-csv/index.ts';
 import { nessusXml } from './nessus-xml/index.ts';
+import { PARSE_AHEAD_MIN_BYTES, parseAhead } from './parse-ahead.ts';
 import { tenableExportJson } from './tenable-export-json/index.ts';
 import { tenableIoCsv } from './tenable-io-csv/index.ts';
 import { tenableScCsv } from './tenable-sc-csv/index.ts';
@@ -108,11 +109,17 @@ export interface OpenedImportFile {
 /**
  * Detects the file's format (or uses the one given) and returns its parse events, streamed
  * from disk. Throws ImportFormatError when the file is not recognised or the format id is
- * unknown. The file is only opened for streaming when `events` is iterated.
+ * unknown. The file is only opened for streaming when `events` is iterated; a large file is
+ * then parsed in a thread of its own (see parse-ahead.ts).
  */
 export async function openImportFile(
   filePath: string,
-  options: { format?: FormatId | 'auto'; fileName?: string } = {},
+  options: {
+    format?: FormatId | 'auto';
+    fileName?: string;
+    /** Files of at least this many bytes are parsed in a thread of their own (parse-ahead.ts); Infinity never. */
+    parseAheadFromBytes?: number;
+  } = {},
 ): Promise<OpenedImportFile> {
   const fileName = options.fileName ?? path.basename(filePath);
   const { size } = await stat(filePath);
@@ -128,6 +135,10 @@ export async function openImportFile(
     if (!format) throw unrecognisedFileError(sample);
   }
   const chosen = format;
+  if (size >= (options.parseAheadFromBytes ?? PARSE_AHEAD_MIN_BYTES)) {
+    const ahead = parseAhead({ filePath, formatId: chosen.id, fileName });
+    return { format: chosen, events: ahead.events, totalBytes: size, bytesRead: ahead.bytesRead };
+  }
   let stream: ReturnType<typeof createReadStream> | undefined;
   const events: AsyncIterable<ParseEvent> = {
     [Symbol.asyncIterator]() {

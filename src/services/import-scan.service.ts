@@ -125,11 +125,14 @@ export interface ImportServiceOptions {
    * loop keeps serving while SQLite applies a rollover). Plain connection settings for that thread.
    */
   worker?: { database: ImportWorkerData['database'] };
+  /** Files of at least this many bytes are parsed in a thread beside the import (default PARSE_AHEAD_MIN_BYTES). */
+  parseAheadFromBytes?: number;
 }
 
 export class ImportScanService {
   private readonly progressIntervalMs: number;
   private readonly worker: ImportServiceOptions['worker'];
+  private readonly parseAheadFromBytes: number | undefined;
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -138,6 +141,7 @@ export class ImportScanService {
   ) {
     this.progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
     this.worker = options.worker;
+    this.parseAheadFromBytes = options.parseAheadFromBytes;
   }
 
   /** Detects the format (failing fast on an unrecognised file) and records the import as running. */
@@ -151,7 +155,7 @@ export class ImportScanService {
     const { size } = await stat(request.filePath).catch((err: NodeJS.ErrnoException) => {
       throw new DomainError('file_not_found', `cannot read ${request.filePath}: ${err.code ?? err.message}`);
     });
-    const opened = await openImportFile(request.filePath, { format: format as FormatId | 'auto', fileName });
+    const opened = await openImportFile(request.filePath, { format: format as FormatId | 'auto', fileName, ...this.parseAheadOption() });
     const prepared = await this.record({
       fileName,
       formatId: opened.format.id,
@@ -183,10 +187,14 @@ export class ImportScanService {
     };
   }
 
+  private parseAheadOption(): { parseAheadFromBytes?: number } {
+    return this.parseAheadFromBytes === undefined ? {} : { parseAheadFromBytes: this.parseAheadFromBytes };
+  }
+
   /** Runs an import recorded by prepare() in another thread (see import-worker.ts). */
   async runRecorded(job: RecordedFileImport): Promise<ImportSummary> {
     const { size } = await stat(job.filePath);
-    const opened = await openImportFile(job.filePath, { format: job.formatId as FormatId, fileName: job.fileName });
+    const opened = await openImportFile(job.filePath, { format: job.formatId as FormatId, fileName: job.fileName, ...this.parseAheadOption() });
     return this.run({
       importId: job.importId,
       fileName: job.fileName,

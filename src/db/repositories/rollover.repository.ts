@@ -132,7 +132,7 @@ async function applyInTransaction(db: Db, input: RolloverInput, dialect: Writer[
   await upsertPlugins(db, mode, now);
   const hosts = await upsertAssets(db, mode, scanDate, now);
   await analyze('stage_assets');
-  await buildIncoming(db);
+  await buildIncoming(db, dialect);
   await analyze('incoming');
 
   const counts = await tallyIncoming(db, scanDate);
@@ -287,30 +287,39 @@ async function upsertAssets(db: Db, mode: ImportMode, scanDate: string, now: str
   return scalar(db, sql`SELECT count(DISTINCT asset_id) FROM stage_assets`);
 }
 
+/** The existing finding an incoming key matches, and its scanner-owned values to compare. */
+const PREVIOUS_COLUMNS = sql`f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
+  f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
+  f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
+  f.output_hash AS prev_output_hash, f.hostname AS prev_hostname, f.ip_address AS prev_ip_address`;
+
+const CHANGE_FLAGS = sql`
+  CASE WHEN finding_id IS NOT NULL AND ${SCANNER_FIELDS_CHANGED} THEN 1 ELSE 0 END AS changed,
+  CASE WHEN finding_id IS NOT NULL AND ${INDEXED_FIELDS_CHANGED} THEN 1 ELSE 0 END AS index_changed,
+  CASE WHEN finding_id IS NOT NULL AND NOT ${SCANNER_FIELDS_CHANGED} AND ${ROW_NEEDS_REWRITE} THEN 1 ELSE 0 END AS touched`;
+
 /**
  * One row per unique key: the representative row is the most severe (then highest VPR,
  * then first in the file, see pickOrder); ports are every port/protocol the key was seen
  * on. Matched against the existing finding, keeping its scanner-owned values to compare.
  */
-async function buildIncoming(db: Db): Promise<void> {
+async function buildIncoming(db: Db, dialect: DialectName): Promise<void> {
   await sql`DROP TABLE IF EXISTS incoming`.execute(db);
+  if (dialect === 'sqlite') {
+    await buildIncomingSqlite(db);
+    return;
+  }
   // Covering index in key order: the group-then-seek below streams it (no sort, no lookups
   // into the staged rows) and probes findings in key order, which is close to their id order.
   await sql`CREATE INDEX stage_rows_pick ON stage_rows (${sql.raw(PICK_COLUMNS.join(', '))})`.execute(db);
   await sql`
     CREATE TEMP TABLE incoming AS
-    SELECT m.*,
-      CASE WHEN finding_id IS NOT NULL AND ${SCANNER_FIELDS_CHANGED} THEN 1 ELSE 0 END AS changed,
-      CASE WHEN finding_id IS NOT NULL AND ${INDEXED_FIELDS_CHANGED} THEN 1 ELSE 0 END AS index_changed,
-      CASE WHEN finding_id IS NOT NULL AND NOT ${SCANNER_FIELDS_CHANGED} AND ${ROW_NEEDS_REWRITE} THEN 1 ELSE 0 END AS touched
+    SELECT m.*, ${CHANGE_FLAGS}
     FROM (
       SELECT r.unique_key, r.host_key, s.hostname, s.ip_address, r.plugin_id, r.cve, r.severity, r.vpr_score,
         r.cvss_base_score, r.cvss3_base_score, CASE WHEN g.row_count = 1 THEN r.port_protocol END AS ports,
         r.scanner_state, r.fixed, r.first_seen, r.seq AS source_seq, r.output_hash, r.vpr_counted, g.row_count, s.asset_id,
-        f.id AS finding_id, f.lifecycle AS prev_lifecycle, f.first_seen AS prev_first_seen, f.severity AS prev_severity,
-        f.vpr_score AS prev_vpr_score, f.cvss_base_score AS prev_cvss_base_score, f.cvss3_base_score AS prev_cvss3_base_score,
-        f.ports AS prev_ports, f.plugin_id AS prev_plugin_id, f.asset_id AS prev_asset_id, f.scanner_state AS prev_scanner_state,
-        f.output_hash AS prev_output_hash, f.hostname AS prev_hostname, f.ip_address AS prev_ip_address
+        ${PREVIOUS_COLUMNS}
       FROM (SELECT unique_key, min(pick_order) AS pick_order, count(*) AS row_count FROM stage_rows GROUP BY unique_key) g
       JOIN stage_rows r ON r.unique_key = g.unique_key AND r.pick_order = g.pick_order
       JOIN stage_assets s ON s.asset_ref = r.asset_ref
@@ -328,6 +337,30 @@ async function buildIncoming(db: Db): Promise<void> {
       changed = CASE WHEN ${SCANNER_FIELDS_CHANGED} THEN 1 ELSE 0 END,
       touched = CASE WHEN NOT ${SCANNER_FIELDS_CHANGED} AND ${ROW_NEEDS_REWRITE} THEN 1 ELSE 0 END
     WHERE row_count > 1 AND finding_id IS NOT NULL`.execute(db);
+}
+
+/**
+ * SQLite does it in one sort: grouped by key, min(pick_order) makes the other plain columns come
+ * from the representative row (SQLite's documented min()/max() rule), and the ports are
+ * aggregated in the same pass. No index over the staged rows, no join back into them.
+ */
+async function buildIncomingSqlite(db: Db): Promise<void> {
+  await sql`
+    CREATE TEMP TABLE incoming AS
+    SELECT m.*, ${CHANGE_FLAGS}
+    FROM (
+      SELECT g.unique_key, g.host_key, s.hostname, s.ip_address, g.plugin_id, g.cve, g.severity, g.vpr_score,
+        g.cvss_base_score, g.cvss3_base_score, CASE WHEN g.row_count = 1 THEN g.port_protocol ELSE g.all_ports END AS ports,
+        g.scanner_state, g.fixed, g.first_seen, g.seq AS source_seq, g.output_hash, g.vpr_counted, g.row_count, s.asset_id,
+        ${PREVIOUS_COLUMNS}
+      FROM (SELECT min(pick_order) AS pick_order, count(*) AS row_count,
+              group_concat(DISTINCT port_protocol ORDER BY port_protocol) AS all_ports,
+              unique_key, host_key, asset_ref, plugin_id, cve, severity, vpr_score, cvss_base_score, cvss3_base_score,
+              port_protocol, scanner_state, fixed, first_seen, seq, output_hash, vpr_counted
+            FROM stage_rows GROUP BY unique_key) g
+      JOIN stage_assets s ON s.asset_ref = g.asset_ref
+      LEFT JOIN findings f ON f.unique_key = g.unique_key
+    ) m`.execute(db);
 }
 
 /**

@@ -69,8 +69,6 @@ const ID_CHUNK = 5000;
 const HISTORY_CHUNK = 1000;
 /** Serialises with imports on PostgreSQL (the rollover takes the same lock). */
 const ROLLOVER_LOCK = 727274;
-const SQLITE_BUSY_RETRY_MS = 25;
-const SQLITE_BUSY_GIVE_UP_MS = 120_000;
 
 export class DatabaseBusyError extends Error {
   constructor() {
@@ -91,9 +89,9 @@ function isSqliteBusy(err: unknown): boolean {
 }
 
 /**
- * Runs `fn` in one write transaction on the shared connection. SQLite: BEGIN IMMEDIATE (the
- * write lock up front, so a read-then-write never fails half-way), tried without blocking and
- * retried asynchronously while an import holds the lock, so the event loop keeps serving.
+ * Runs `fn` in one write transaction. SQLite: BEGIN IMMEDIATE (the write lock up front, so a
+ * read-then-write never fails half-way), waited for without blocking the event loop while an
+ * import holds the lock.
  * PostgreSQL: row locks (see loadForUpdate); `serialWithImports` also queues behind a rollover,
  * so a many-row update and an import never lock each other's rows in opposite orders.
  */
@@ -116,32 +114,13 @@ export async function withWriteTransaction<T>(
       }
     });
   }
-  const busy = Symbol('busy');
-  const giveUpAt = Date.now() + SQLITE_BUSY_GIVE_UP_MS;
-  for (;;) {
-    const outcome = await database.db.connection().execute(async (conn): Promise<T | typeof busy> => {
-      // better-sqlite3 waits for a lock synchronously: never let it block the event loop here.
-      await sql`PRAGMA busy_timeout = 0`.execute(conn);
-      try {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
-      } catch (err) {
-        if (isSqliteBusy(err)) return busy;
-        throw err;
-      } finally {
-        await sql`PRAGMA busy_timeout = 30000`.execute(conn);
-      }
-      try {
-        const result = await fn(conn);
-        await sql`COMMIT`.execute(conn);
-        return result;
-      } catch (err) {
-        await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-        throw err;
-      }
-    });
-    if (outcome !== busy) return outcome;
-    if (Date.now() > giveUpAt) throw new DatabaseBusyError();
-    await new Promise((resolve) => setTimeout(resolve, SQLITE_BUSY_RETRY_MS));
+  try {
+    // The handle's transactions begin IMMEDIATE on its writing connection, which waits for the
+    // lock asynchronously while reads go on (see ReadWriteSqliteDialect in database.ts).
+    return await database.db.transaction().execute(fn);
+  } catch (err) {
+    if (isSqliteBusy(err)) throw new DatabaseBusyError();
+    throw err;
   }
 }
 
