@@ -342,7 +342,9 @@ async function buildIncoming(db: Db, dialect: DialectName): Promise<void> {
 /**
  * SQLite does it in one sort: grouped by key, min(pick_order) makes the other plain columns come
  * from the representative row (SQLite's documented min()/max() rule), and the ports are
- * aggregated in the same pass. No index over the staged rows, no join back into them.
+ * aggregated in the same pass. No index over the staged rows, no join back into them. The
+ * groups come out in key order and the table is filled in that order, which the insert of new
+ * findings relies on (for speed only).
  */
 async function buildIncomingSqlite(db: Db): Promise<void> {
   await sql`
@@ -400,6 +402,9 @@ async function insertNewFindings(
   const resolvedWhen = args.resolvedOn === scanDate ? sql`i.fixed = 1` : sql`1 = 1`;
   const firstSeen = sql`CASE WHEN i.first_seen IS NOT NULL AND i.first_seen < ${scanDate} THEN i.first_seen ELSE ${scanDate} END`;
   const sla = policyDueDates(dialect, slaDaysBySeverity(await readSlaPolicy(db)), sql.ref('i.severity'), firstSeen);
+  // Key order makes both of the table's B-trees (id, unique key) grow at their end. SQLite built
+  // `incoming` in key order (see buildIncomingSqlite), so its rowid order is key order and needs no sort.
+  const inKeyOrder = dialect === 'sqlite' ? sql`ORDER BY i.rowid` : sql`ORDER BY i.unique_key`;
   await run(
     db,
     sql`INSERT INTO findings (unique_key, asset_id, host_key, hostname, ip_address, plugin_id, cve, severity, vpr_score,
@@ -413,7 +418,7 @@ async function insertNewFindings(
           'sla', ${sla.due}, ${sla.breach},
           ${now}, ${now}
         FROM incoming i WHERE i.finding_id IS NULL
-        ORDER BY i.unique_key`,
+        ${inKeyOrder}`,
   );
   await restoreIndexes();
   // A join, not a correlated subquery: PostgreSQL hashes it instead of probing per row.
