@@ -11,6 +11,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { JOB_THREAD_YOUNG_GENERATION_MB } from '../../src/services/jobs/job-thread.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,6 +72,9 @@ try {
   const out = await new Promise<string>((resolve, reject) => {
     // --heap-mb caps V8's old space in the measured process: its live set is small, but V8 collects lazily.
     const heap = values['heap-mb'] ? [`--max-old-space-size=${values['heap-mb']}`] : [];
+    // The young generation a sync gets in `hextrackr serve`, where it runs in a job thread (V8's
+    // young generation is three semi-spaces).
+    heap.push(`--max-semi-space-size=${JOB_THREAD_YOUNG_GENERATION_MB / 3}`);
     const child = spawn(process.execPath, [...profile, ...heap, path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', values['chunk-assets'], values.rate, values.parallel], {
       env: { ...process.env, ...env, TENABLE_URL: sim.url, TENABLE_ACCESS_KEY: sim.accessKey, TENABLE_SECRET_KEY: sim.secretKey, HEXTRACKR_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],

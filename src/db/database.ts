@@ -90,13 +90,15 @@ function openSqlite(file: string, cacheMb: number, mode: 'shared' | 'writer'): B
 }
 
 /** Page cache of the connection the shared handle writes through (writes touch few pages). */
-const WRITES_CACHE_MB = 16;
+const WRITES_CACHE_MB = 8;
 
 function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
   let writes: BetterSqlite3.Database | undefined;
   if (options.sqlitePath !== ':memory:') {
-    writes = openSqlite(options.sqlitePath, WRITES_CACHE_MB, 'shared');
+    // Bounded like an import's connection: a write that reads much (a month's summary over its
+    // snapshots) must not map the file into this process's memory.
+    writes = openSqlite(options.sqlitePath, WRITES_CACHE_MB, 'writer');
     writes.pragma('busy_timeout = 0');
   }
   // An in-memory database is one connection's own: there, reads and writes share it.

@@ -56,6 +56,14 @@ export interface JobThreadOptions<Setup> {
 /** Once its job has ended, how long a thread may take to close its database connection and exit. */
 const THREAD_CLOSE_GRACE_MS = 10_000;
 
+/**
+ * A job thread's young generation (V8's default is 48 MB). A sync streams gigabytes of downloaded
+ * chunks through Buffers, whose memory outside the JS heap is only freed when the young generation is
+ * collected: with the default, 1M findings peaked at 380 MB resident, with this 275 MB, in the same
+ * time (bench:sync, 2026-12-04). Equivalent to node's --max-semi-space-size=8.
+ */
+export const JOB_THREAD_YOUNG_GENERATION_MB = 24;
+
 /** The same job type, payload and failure rules as `handler`, but each run happens in a new worker thread. */
 export function inJobThread<P, Setup>(handler: JobHandler<P>, options: JobThreadOptions<Setup>): JobHandler<P> {
   return {
@@ -66,7 +74,7 @@ export function inJobThread<P, Setup>(handler: JobHandler<P>, options: JobThread
     run(context) {
       const data: JobThreadData<Setup> = { job: context.job, payload: context.payload, checkpoint: context.checkpoint, setup: options.setup };
       return new Promise((resolve, reject) => {
-        const worker = new Worker(options.entry, { workerData: data });
+        const worker = new Worker(options.entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
         const post = (message: ToThread) => worker.postMessage(message);
         let settled = false;
         let killTimer: NodeJS.Timeout | undefined;
