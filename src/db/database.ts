@@ -96,8 +96,8 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   const shared = openSqlite(options.sqlitePath, options.sqliteCacheMb, 'shared');
   let writes: BetterSqlite3.Database | undefined;
   if (options.sqlitePath !== ':memory:') {
-    // Bounded like an import's connection: a write that reads much (a month's summary over its
-    // snapshots) must not map the file into this process's memory.
+    // Bounded like an import's connection (no memory map, temporary storage in a file): an
+    // INSERT ... SELECT over a large table must not map the database into this process's memory.
     writes = openSqlite(options.sqlitePath, WRITES_CACHE_MB, 'writer');
     writes.pragma('busy_timeout = 0');
   }
