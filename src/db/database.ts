@@ -124,10 +124,13 @@ function createSqliteHandle(options: DatabaseOptions): DatabaseHandle {
   };
 }
 
+/** A SELECT, or a pragma read without a value (`PRAGMA journal_mode`; not `= x` nor `(x)`). */
+const READING_SQL = /^\s*(?:select\b|pragma\s+[\w.]+\s*;?\s*$)/i;
+
 /** Statements that only read: they go to the reading connection when no write is under way. */
 function onlyReads(query: CompiledQuery): boolean {
   if (query.query.kind === 'SelectQueryNode') return true;
-  return query.query.kind === 'RawNode' && /^\s*select\b/i.test(query.sql);
+  return query.query.kind === 'RawNode' && READING_SQL.test(query.sql);
 }
 
 /**
