@@ -35,6 +35,8 @@ export async function runSyncChild(chunkAssets, ratePerMinute, parallelChunks) {
     }, 100);
     const result = await hex.tenableSync.syncAll(client, {
       full: true,
+      // A signal, as a job and the CLI pass one (so cancelling works): the sync reads the export through it.
+      signal: new AbortController().signal,
       assetsPerChunk: chunkAssets,
       onProgress: (p) => {
         if (p.phase === phase) return;

@@ -1,9 +1,13 @@
 /** `hextrackr sync tenable`: assets, vulnerabilities and plugins from Tenable VM, through the same rollover as file imports. */
+import { Worker } from 'node:worker_threads';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config/env.ts';
 import { openApplication } from '../composition.ts';
 import { createLogger } from '../logging/logger.ts';
-import type { SyncProgress } from '../services/tenable-sync.service.ts';
+import { JOB_THREAD_YOUNG_GENERATION_MB } from '../services/jobs/job-thread.ts';
+import type { SyncAllResult, SyncProgress } from '../services/tenable-sync.service.ts';
+import { threadEntry } from '../shared/thread-entry.ts';
+import type { SyncThreadMessage, SyncThreadRequest } from './sync-thread.ts';
 import { summaryTable } from './import.command.ts';
 
 export interface SyncCommandOptions {
@@ -21,17 +25,34 @@ function progressBar(): { update(p: SyncProgress): void; stop(): void } {
   };
 }
 
+/** Runs the sync in its thread (see sync-thread.ts); resolves once the thread has closed the database. */
+function syncInThread(request: SyncThreadRequest, onProgress: (progress: SyncProgress) => void): Promise<SyncAllResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(threadEntry(import.meta.url, 'sync-thread'), {
+      workerData: request,
+      resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB },
+    });
+    let outcome: { result: SyncAllResult } | { error: Error } | undefined;
+    const interrupt = () => worker.postMessage('interrupt');
+    process.once('SIGINT', interrupt);
+    worker.on('message', (message: SyncThreadMessage) => {
+      if (message.type === 'progress') onProgress(message.progress);
+      else if (message.type === 'done') outcome = { result: message.result };
+      else outcome = { error: new Error(message.message) };
+    });
+    worker.on('error', (error) => (outcome ??= { error }));
+    worker.on('exit', (code) => {
+      process.off('SIGINT', interrupt);
+      if (outcome && 'result' in outcome) resolve(outcome.result);
+      else reject(outcome?.error ?? new Error(`the sync's thread stopped before it ended (exit code ${code})`));
+    });
+  });
+}
+
 export async function runTenableSyncCommand(options: SyncCommandOptions): Promise<number> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const hex = await openApplication(config, logger);
   const bar = process.stderr.isTTY && !options.json ? progressBar() : undefined;
-  const abort = new AbortController();
-  const interrupt = () => abort.abort('interrupted');
-  process.once('SIGINT', interrupt);
   try {
-    const client = await hex.tenableSettings.client();
-    const result = await hex.tenableSync.syncAll(client, { full: options.full, scanDate: options.scanDate, signal: abort.signal, onProgress: (p) => bar?.update(p) });
+    const result = await syncInThread({ full: options.full, scanDate: options.scanDate }, (p) => bar?.update(p));
     bar?.stop();
     if (options.json) console.log(JSON.stringify({ ok: true, ...result }));
     else {
@@ -47,9 +68,6 @@ export async function runTenableSyncCommand(options: SyncCommandOptions): Promis
     const message = err instanceof Error ? err.message : String(err);
     console.log(options.json ? JSON.stringify({ ok: false, error: message }) : `Tenable sync failed: ${message}`);
     return 1;
-  } finally {
-    process.off('SIGINT', interrupt);
-    await hex.close();
   }
 }
 

@@ -12,6 +12,33 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
+ * Reads `iterator` one value at a time; a read still pending when `signal` aborts rejects at once
+ * with `abortError()`. Each read gets a promise of its own. Racing every read against one
+ * long-lived abort promise (Promise.race) leaves a reaction on that promise per read, each holding
+ * the value read, so every record of a sync stayed in memory until the sync ended (818 MB for
+ * 250,000 findings where the same sync without a signal needed 246 MB).
+ */
+export function abortableReader<T>(iterator: AsyncIterator<T>, signal: AbortSignal, abortError: () => unknown): { next(): Promise<IteratorResult<T>>; detach(): void } {
+  let rejectPending: ((error: unknown) => void) | undefined;
+  const fire = () => rejectPending?.(abortError());
+  signal.addEventListener('abort', fire, { once: true });
+  return {
+    async next() {
+      if (signal.aborted) throw abortError();
+      try {
+        return await new Promise<IteratorResult<T>>((resolve, reject) => {
+          rejectPending = reject;
+          iterator.next().then(resolve, reject);
+        });
+      } finally {
+        rejectPending = undefined;
+      }
+    },
+    detach: () => signal.removeEventListener('abort', fire),
+  };
+}
+
+/**
  * Yields what `source` yields until `signal` aborts; then runs `onAbort` (e.g. cancel the export on
  * Tenable) and throws SyncAbortedError without waiting for the pending read.
  */
@@ -21,19 +48,10 @@ export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSigna
     return;
   }
   const iterator = source[Symbol.asyncIterator]();
-  let detach = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    const fire = () => reject(new SyncAbortedError(signal.reason));
-    if (signal.aborted) fire();
-    else {
-      signal.addEventListener('abort', fire, { once: true });
-      detach = () => signal.removeEventListener('abort', fire);
-    }
-  });
-  aborted.catch(() => undefined);
+  const reader = abortableReader(iterator, signal, () => new SyncAbortedError(signal.reason));
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await reader.next();
       if (next.done) return;
       yield next.value;
     }
@@ -45,6 +63,6 @@ export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSigna
     }
     throw err;
   } finally {
-    detach();
+    reader.detach();
   }
 }
