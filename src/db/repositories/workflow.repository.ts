@@ -6,7 +6,7 @@
  * migration).
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { DatabaseHandle, DialectName, Writer } from '../database.ts';
+import { type DatabaseHandle, type DialectName, isBusyError, type Writer } from '../database.ts';
 import { storedSlaPolicy } from '../../domain/workflow-sla.ts';
 import type { SlaPolicy } from '../../shared/workflow.ts';
 import type { DatabaseSchema, FindingHistoryRow, ImportMode, SyncConflictRow } from '../schema.ts';
@@ -83,11 +83,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function isSqliteBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
 /**
  * Runs `fn` in one write transaction. SQLite: BEGIN IMMEDIATE (the write lock up front, so a
  * read-then-write never fails half-way), waited for without blocking the event loop while an
@@ -119,7 +114,7 @@ export async function withWriteTransaction<T>(
     // lock asynchronously while reads go on (see ReadWriteSqliteDialect in database.ts).
     return await database.db.transaction().execute(fn);
   } catch (err) {
-    if (isSqliteBusy(err)) throw new DatabaseBusyError();
+    if (isBusyError(err)) throw new DatabaseBusyError();
     throw err;
   }
 }
