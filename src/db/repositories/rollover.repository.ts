@@ -372,7 +372,9 @@ async function buildIncomingSqlite(db: Db): Promise<void> {
  * many findings as the table holds, building each secondary index once, by sorting, after the rows
  * are in costs far less. It happens inside the rollover's transaction, so no reader ever sees the
  * table without its indexes, and a failed import rolls the drop back with everything else. The
- * unique key's index stays: the insert and the id lookup after it rely on it.
+ * unique key's index stays: the insert and the id lookup after it rely on it. Partial indexes stay
+ * too: they cover workflow exceptions no new finding has (a status other than New, an assignee,
+ * review), so the insert costs them nothing, while rebuilding each would scan the whole table.
  * Returns what puts the indexes back (nothing to do when they were kept).
  */
 async function dropIndexesForBulkInsert(db: Db, dialect: DialectName, newRows: number): Promise<() => Promise<void>> {
@@ -383,6 +385,7 @@ async function dropIndexesForBulkInsert(db: Db, dialect: DialectName, newRows: n
   const indexes = (
     await sql<{ name: string; sql: string }>`SELECT name, sql FROM sqlite_master
       WHERE type = 'index' AND tbl_name = 'findings' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+        AND sql NOT LIKE '% WHERE %'
       ORDER BY name`.execute(db)
   ).rows;
   for (const index of indexes) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
