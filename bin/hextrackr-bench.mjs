@@ -37,9 +37,8 @@ if (command === 'import') {
   process.argv = [process.argv[0], process.argv[1], ...rest];
   await import('../scripts/bench/sync-bench.ts');
 } else if (command === 'sync-child') {
-  const [chunkAssets, rate, parallel] = rest;
   const { runSyncChild } = await import('../scripts/bench/sync-child.mjs');
-  await runSyncChild(Number(chunkAssets), Number(rate), Number(parallel));
+  await runSyncChild(JSON.parse(rest[0] ?? '{}'));
 } else {
   console.error('usage: hextrackr-bench.mjs import --rows N [--db sqlite|postgres] | api --rows N [--keep] | sync --assets N --findings M [--db sqlite|postgres] | jobs --findings N --assets M [--db sqlite|postgres] | workflow [--sqlite FILE] [--requests N] [--bulk N] | ui --rows N [--runs K]');
   process.exitCode = 2;

@@ -1,5 +1,8 @@
 /**
- * npm run bench:sync -- --assets 20000 --findings 1000000 [--db sqlite|postgres] [--chunk-assets 50] [--parallel 2] [--rate 600] [--heap-mb N] [--cpu-prof DIR]
+ * npm run bench:sync -- --assets 20000 --findings 1000000 [--db sqlite|postgres] [--chunk-assets N] [--parallel N] [--rate N] [--heap-mb N] [--cpu-prof DIR]
+ *
+ * Without --chunk-assets, --parallel or --rate the sync runs with the product's own defaults (what
+ * `hextrackr sync tenable` and a sync job use): 500 assets per chunk, 3 chunks at once, 100 requests/min.
  *
  * Starts the Tenable simulator in its own process (its CPU and memory are not HexTrackr's), then a
  * fresh HexTrackr database in a child process that runs one full syncAll (assets, vulnerabilities,
@@ -20,10 +23,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     db: { type: 'string', default: 'sqlite' },
     dir: { type: 'string', default: '.bench' },
-    'chunk-assets': { type: 'string', default: '50' },
-    parallel: { type: 'string', default: '2' },
+    'chunk-assets': { type: 'string' },
+    parallel: { type: 'string' },
     'heap-mb': { type: 'string' },
-    rate: { type: 'string', default: '600' },
+    rate: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
@@ -65,6 +68,12 @@ async function startSimulator(): Promise<{ url: string; accessKey: string; secre
   return { ...info, stop: () => child.kill('SIGTERM') };
 }
 
+/** Only what was asked for: everything else stays the product's default. */
+const overrides = {
+  chunkAssets: values['chunk-assets'] === undefined ? undefined : Number(values['chunk-assets']),
+  ratePerMinute: values.rate === undefined ? undefined : Number(values.rate),
+  parallelChunks: values.parallel === undefined ? undefined : Number(values.parallel),
+};
 const env = databaseEnv();
 const sim = await startSimulator();
 try {
@@ -75,7 +84,7 @@ try {
     // The young generation a sync gets in `hextrackr serve`, where it runs in a job thread (V8's
     // young generation is three semi-spaces).
     heap.push(`--max-semi-space-size=${JOB_THREAD_YOUNG_GENERATION_MB / 3}`);
-    const child = spawn(process.execPath, [...profile, ...heap, path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', values['chunk-assets'], values.rate, values.parallel], {
+    const child = spawn(process.execPath, [...profile, ...heap, path.join(root, 'bin/hextrackr-bench.mjs'), 'sync-child', JSON.stringify(overrides)], {
       env: { ...process.env, ...env, TENABLE_URL: sim.url, TENABLE_ACCESS_KEY: sim.accessKey, TENABLE_SECRET_KEY: sim.secretKey, HEXTRACKR_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -95,7 +104,7 @@ try {
     plugins: { processed: number } | null;
   };
   const v = result.vulnerabilities;
-  console.log(`\nbench:sync  assets=${values.assets}  findings=${values.findings}  db=${values.db}  node=${process.version}  chunk=${values['chunk-assets']} assets x${values.parallel} parallel  client rate=${values.rate}/min  heap cap=${values['heap-mb'] ?? 'none'} MB`);
+  console.log(`\nbench:sync  assets=${values.assets}  findings=${values.findings}  db=${values.db}  node=${process.version}  chunk=${values['chunk-assets'] ?? 'default'} assets x${values.parallel ?? 'default'} parallel  client rate=${values.rate ?? 'default'}/min  heap cap=${values['heap-mb'] ?? 'none'} MB`);
   console.log('wall s (process) | syncAll s | findings read | findings/s | open findings | assets | plugins | peak RSS MB');
   console.log(
     [seconds.toFixed(1), result.syncSeconds.toFixed(1), v.rowsRead, Math.round(v.rowsRead / result.syncSeconds), v.findings, result.assets.exported, result.plugins?.processed ?? 0, Math.round(result.maxRssKb / 1024)]

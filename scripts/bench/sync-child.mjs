@@ -7,14 +7,18 @@ const { loadConfig } = await importServerModule('config/env');
 const { openApplication } = await importServerModule('composition');
 const { createLogger } = await importServerModule('logging/logger');
 
-/** @param {number} chunkAssets @param {number} ratePerMinute @param {number} parallelChunks */
-export async function runSyncChild(chunkAssets, ratePerMinute, parallelChunks) {
+/**
+ * @param {{ chunkAssets?: number, ratePerMinute?: number, parallelChunks?: number }} overrides
+ *   the benchmark's flags; an absent one keeps the product's default
+ */
+export async function runSyncChild(overrides) {
   const config = loadConfig();
   const hex = await openApplication(config, createLogger(config.logLevel));
   try {
+    const { chunkAssets, ratePerMinute, parallelChunks } = overrides;
     const client = await hex.tenableSettings.client({
-      rateLimit: { requestsPerMinute: ratePerMinute, burst: Math.max(20, Math.round(ratePerMinute / 10)) },
-      exports: { parallelChunks },
+      ...(ratePerMinute === undefined ? {} : { rateLimit: { requestsPerMinute: ratePerMinute, burst: Math.max(20, Math.round(ratePerMinute / 10)) } }),
+      ...(parallelChunks === undefined ? {} : { exports: { parallelChunks } }),
     });
     /** @type {Record<string, number>} */
     const phases = {};
@@ -37,7 +41,7 @@ export async function runSyncChild(chunkAssets, ratePerMinute, parallelChunks) {
       full: true,
       // A signal, as a job and the CLI pass one (so cancelling works): the sync reads the export through it.
       signal: new AbortController().signal,
-      assetsPerChunk: chunkAssets,
+      ...(chunkAssets === undefined ? {} : { assetsPerChunk: chunkAssets }),
       onProgress: (p) => {
         if (p.phase === phase) return;
         if (phase) phases[phase] = (phases[phase] ?? 0) + (performance.now() - phaseStart) / 1000;
@@ -47,7 +51,7 @@ export async function runSyncChild(chunkAssets, ratePerMinute, parallelChunks) {
     });
     const syncSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    console.log(JSON.stringify({ ...result, plugins: result.plugins && { ...result.plugins, issues: [] }, syncSeconds, phases, peak, rssByPhase, chunkAssets, maxRssKb: process.resourceUsage().maxRSS }));
+    console.log(JSON.stringify({ ...result, plugins: result.plugins && { ...result.plugins, issues: [] }, syncSeconds, phases, peak, rssByPhase, maxRssKb: process.resourceUsage().maxRSS }));
   } finally {
     await hex.close();
   }

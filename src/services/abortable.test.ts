@@ -1,10 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { abortable, SyncAbortedError } from './abortable.ts';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { collectGarbage as gc } from './heap.ts';
 
 /** Records the size of a sync's (a few kilobytes each), from an endless source. */
 async function* records(made: WeakRef<object>[]): AsyncGenerator<{ text: string }> {

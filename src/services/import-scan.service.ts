@@ -35,6 +35,7 @@ import { formatIds, getFormat, openImportFile } from '../importers/registry.ts';
 import type { ImportProgress } from '../shared/import-progress.ts';
 import type { ImportWorkerData, RecordedFileImport } from './import-worker-protocol.ts';
 import { runImportInWorker } from './import-worker-runner.ts';
+import { collectGarbage } from './heap.ts';
 
 export interface ImportRequest {
   filePath: string;
@@ -295,6 +296,8 @@ export class ImportScanService {
           const staged = await this.stage(writer, context, tracker);
           const stagedAt = performance.now();
           tracker.phase('applying');
+          // Staging's garbage would stay resident through the rollover, where no JavaScript runs.
+          collectGarbage();
           await this.heartbeat(context.importId, tracker);
           const counts = await applyRollover(writer, {
             importId: context.importId,

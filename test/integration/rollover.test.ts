@@ -69,6 +69,30 @@ describe.each(DIALECTS)('rollover on %s', (dialect) => {
     expect(await indexes()).toEqual(before);
   });
 
+  it('links every new finding to its own snapshot and sighting, also when ids do not continue from the largest', async () => {
+    // VPR differs per row, so a snapshot attached to the wrong finding shows.
+    const row = (n: number): SimpleRow => ({ hostname: `host${(n * 7) % 13}`, severity: 'High', vpr: 1 + n / 10, pluginId: String(5000 + n) });
+    const first = Array.from({ length: 30 }, (_, n) => row(n));
+    await importRows('day1.csv', first, '2025-01-01');
+    if (dialect === 'sqlite') await sql`UPDATE sqlite_sequence SET seq = seq + 100 WHERE name = 'findings'`.execute(tdb.handle.db);
+    // New keys before, between and after the known ones, in an order that is not key order.
+    const added = Array.from({ length: 40 }, (_, n) => row(30 + ((n * 17) % 40)));
+    await importRows('day2.csv', [...added, ...first], '2025-01-02');
+
+    const expectedVpr = new Map([...first, ...added].map((r) => [r.pluginId, r.vpr]));
+    const linked = await sql<{ plugin_id: string; vpr_score: number; snapshot_vpr: number | null; last_seen: string | null }>`
+      SELECT f.plugin_id, f.vpr_score, s.vpr_score AS snapshot_vpr, g.last_seen
+      FROM findings f
+      LEFT JOIN finding_snapshots s ON s.finding_id = f.id AND s.scan_date = '2025-01-02'
+      LEFT JOIN finding_sightings g ON g.finding_id = f.id`.execute(tdb.handle.db);
+    expect(linked.rows).toHaveLength(70);
+    for (const f of linked.rows) {
+      expect(Number(f.vpr_score)).toBeCloseTo(expectedVpr.get(f.plugin_id)!, 5);
+      expect(f.snapshot_vpr === null ? null : Number(f.snapshot_vpr)).toBeCloseTo(Number(f.vpr_score), 5);
+      expect(f.last_seen).toBe('2025-01-02');
+    }
+  });
+
   it('counts a plugin VPR once in daily totals when the row is split over several CVEs', async () => {
     await importRows('day1.csv', day1, '2025-01-01');
     const totals = await tdb.handle.db.selectFrom('daily_totals').selectAll().executeTakeFirstOrThrow();
