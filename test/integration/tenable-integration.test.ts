@@ -194,9 +194,11 @@ describe.each(DIALECTS)('Tenable integration on %s', (dialect) => {
     sim.setFaults({ rejectDuplicateExports: false });
     try {
       const [first, second] = await Promise.all([t.hex.tenableSync.syncAssets(clientFor(sim)), t.hex.tenableSync.syncAssets(clientFor(sim))]);
-      // Both found every asset new (neither had committed when the other looked): the second upserted.
-      expect(first.created).toBe(ASSETS);
-      expect(second.created).toBe(ASSETS);
+      // Usually both find every asset new (neither has committed when the other looks) and the second
+      // upserts; on a loaded machine the first may commit before the second looks, which then matches
+      // them by UUID. Either way no sync fails and every asset exists once.
+      for (const sync of [first, second]) expect(sync.created + sync.matchedByUuid).toBe(ASSETS);
+      expect(first.created + second.created).toBeGreaterThanOrEqual(ASSETS);
       const assets = await db().selectFrom('assets').select(['tenable_uuid']).execute();
       expect(assets).toHaveLength(ASSETS);
       expect(new Set(assets.map((a) => a.tenable_uuid)).size).toBe(ASSETS);
