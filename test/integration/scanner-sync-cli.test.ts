@@ -2,19 +2,11 @@
  * `hextrackr sync tenable-sc` and `hextrackr sync nessus` in a child process against the simulator:
  * JSON summaries, exit codes, keys from the environment and never printed.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTenableSimulator, type TenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
+import { startCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/scan-files.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('hextrackr sync tenable-sc / nessus', () => {
   let sim: TenableSimulator;
@@ -37,13 +29,7 @@ describe('hextrackr sync tenable-sc / nessus', () => {
     await sim.close();
   });
 
-  // Asynchronous: the simulator answers from this process while the command runs.
-  const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    new Promise<Run>((resolve) => {
-      execFile(process.execPath, [path.join(ROOT, 'bin/hextrackr.mjs'), 'sync', ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-      });
-    });
+  const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => startCli(['sync', ...args], { ...env, ...extraEnv }).done;
 
   it('syncs Security Center and a Nessus scan, printing one JSON summary each', async () => {
     const sc = await cli(['tenable-sc', '--url', sim.url, '--page-size', '100', '--scan-date', '2026-01-05', '--json']);

@@ -3,21 +3,13 @@
  * holds, prints a JSON summary, never prints the keys, and a Ctrl-C cancels it with nothing applied.
  * The sync runs in a thread of that process (src/cli/sync-thread.ts).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/database.ts';
 import { startTenableSimulator, type TenableSimulator } from '../../src/integrations/tenable/simulator/server.ts';
 import { expectedOpenKeys, expectNothingApplied, openKeys, waitFor } from '../helpers/jobs.ts';
+import { startCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/scan-files.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('hextrackr sync tenable', () => {
   let sim: TenableSimulator;
@@ -32,17 +24,8 @@ describe('hextrackr sync tenable', () => {
     await sim.close();
   });
 
-  const start = (env: Record<string, string>, args: string[]): { child: ChildProcess; done: Promise<Run> } => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/hextrackr.mjs'), 'sync', 'tenable', ...args], {
-      env: { ...process.env, ...env, TENABLE_URL: sim.url, TENABLE_ACCESS_KEY: sim.accessKey, TENABLE_SECRET_KEY: sim.secretKey },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const done = new Promise<Run>((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
-    return { child, done };
-  };
+  const start = (env: Record<string, string>, args: string[]) =>
+    startCli(['sync', 'tenable', ...args], { ...process.env, ...env, TENABLE_URL: sim.url, TENABLE_ACCESS_KEY: sim.accessKey, TENABLE_SECRET_KEY: sim.secretKey });
 
   it('stores every open finding the simulator holds and prints one JSON summary', async () => {
     const env = dbEnv();
