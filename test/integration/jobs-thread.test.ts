@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/env.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
-import { expectedOpenKeys, expectNothingApplied, FAST_JOB_SETTINGS, jobDetail, jobInStatus, jobSocket, launchFirstScan, openKeys, simulatorFixture, startSlowSync, waitFor } from '../helpers/jobs.ts';
+import { expectedOpenKeys, expectNothingApplied, FAST_JOB_SETTINGS, jobDetail, jobInStatus, jobSocket, launchFirstScan, openKeys, simulatorFixture, startSlowSync } from '../helpers/jobs.ts';
 import { DIALECTS } from '../helpers/test-db.ts';
 
 describe.each(DIALECTS)('jobs in worker threads on %s', (dialect) => {
@@ -89,8 +89,8 @@ describe.each(DIALECTS)('jobs in worker threads on %s', (dialect) => {
     const failed = await jobInStatus(s, body.job_id, 'failed', 'retrying', 'completed');
     expect(failed).toMatchObject({ status: 'failed', attempts: 1 });
     expect(failed.error).toMatch(/401/);
-    // The job row turns failed just before its last log line is written.
-    await waitFor('the "not retried" log line', async () => (await job(s, failed.id)).progress_log.some((l) => l.level === 'error' && /not retried/.test(l.message)));
+    // The status and the line that explains it are written together.
+    expect(failed.progress_log.at(-1)).toMatchObject({ level: 'error', message: expect.stringMatching(/not retried/) });
   });
 
   it('launches a scan from a thread: its checkpoint reaches the job row, and its findings are synced', async () => {

@@ -111,7 +111,14 @@ export async function saveCheckpoint(db: Db, id: number, lockedBy: string, check
   await db.updateTable('jobs').set({ checkpoint }).where('id', '=', id).where('locked_by', '=', lockedBy).execute();
 }
 
-/** Ends a held job (completed, failed, cancelled) or hands it back (queued / retrying / waiting). */
+/** The line a job's log ends a run with, stored together with the status it explains. */
+export type ClosingLogLine = Omit<JobProgressLogRow, 'id' | 'job_id'>;
+
+/**
+ * Ends a held job (completed, failed, cancelled) or hands it back (queued / retrying / waiting),
+ * writing its closing log line in the same transaction: whoever reads the new status also reads
+ * why. Nothing is written when this worker no longer holds the job.
+ */
 export async function releaseJob(
   db: Db,
   id: number,
@@ -128,15 +135,20 @@ export async function releaseJob(
     progress_percentage?: number;
     attempts?: number;
   },
+  closing: ClosingLogLine,
 ): Promise<JobRow | undefined> {
-  return db
-    .updateTable('jobs')
-    .set({ ...change, locked_by: null })
-    .where('id', '=', id)
-    .where('status', '=', 'running')
-    .where('locked_by', '=', lockedBy)
-    .returningAll()
-    .executeTakeFirst();
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('jobs')
+      .set({ ...change, locked_by: null })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', lockedBy)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) await trx.insertInto('job_progress_log').values({ ...closing, job_id: id }).execute();
+    return row;
+  });
 }
 
 /** Puts a claimed job back to wait for its window (its attempt is given back). */

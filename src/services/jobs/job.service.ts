@@ -49,7 +49,7 @@ import type { JobChannel } from './channel.ts';
 import type { Dispatcher } from './dispatch.ts';
 import { type AnyJobHandler, JobInterruption } from './job-handler.ts';
 import type { JobNotifier, NotificationSettings } from './notifier.ts';
-import { JobProgress } from './progress.ts';
+import { JobProgress, type ProgressLogEntry } from './progress.ts';
 
 export interface JobServiceSettings {
   concurrency: number;
@@ -643,28 +643,17 @@ export class JobService {
     const interruption = controller.signal.aborted && controller.signal.reason instanceof JobInterruption ? controller.signal.reason : undefined;
     let ended: JobRow | undefined;
     if (failure === undefined && !interruption) {
-      ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, {
-        status: 'completed',
-        result: result ? JSON.stringify(result) : null,
-        error: null,
-        finished_at: now,
-        current_phase: 'Completed',
-        current_operation: 'Completed',
-        progress_percentage: 100,
-        updated_at: now,
-      });
-      await progress.finish('completed', 'Completed', 'info');
+      const change = { status: 'completed' as const, result: result ? JSON.stringify(result) : null, error: null, finished_at: now, current_phase: 'Completed', current_operation: 'Completed', progress_percentage: 100, updated_at: now };
+      ended = await progress.finish('completed', 'Completed', 'info', (line) => this.release(job.id, change, line));
     } else if (interruption?.kind === 'cancel') {
       const message = `Cancelled: ${interruption.message} during ${snapshot.phase.toLowerCase()}`;
-      ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'cancelled', error: message, finished_at: now, current_operation: message, updated_at: now });
-      await progress.finish('cancelled', message, 'warn');
+      const change = { status: 'cancelled' as const, error: message, finished_at: now, current_operation: message, updated_at: now };
+      ended = await progress.finish('cancelled', message, 'warn', (line) => this.release(job.id, change, line));
     } else if (interruption?.kind === 'shutdown') {
       const message = `Interrupted (${interruption.message}); will resume`;
-      const back = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'queued', run_after: now, current_operation: message, attempts: Math.max(0, job.attempts - 1), updated_at: now });
-      if (back) {
-        await progress.finish('queued', message, 'warn');
-        await this.dispatcher.dispatch([job.id]).catch(() => undefined);
-      }
+      const change = { status: 'queued' as const, run_after: now, current_operation: message, attempts: Math.max(0, job.attempts - 1), updated_at: now };
+      const back = await progress.finish('queued', message, 'warn', (line) => this.release(job.id, change, line));
+      if (back) await this.dispatcher.dispatch([job.id]).catch(() => undefined);
       return;
     } else {
       const message = failure instanceof Error ? failure.message : String(failure);
@@ -672,12 +661,13 @@ export class JobService {
       if (!permanent && job.attempts < job.max_attempts) {
         const delay = this.settings.retryBaseMs * 2 ** (job.attempts - 1);
         const runAfter = this.iso(endMs + delay);
-        await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'retrying', run_after: runAfter, error: message, current_operation: `Attempt ${job.attempts} failed; retrying at ${runAfter}`, updated_at: now });
-        await progress.finish('retrying', `Attempt ${job.attempts} of ${job.max_attempts} failed: ${message}; retrying in ${Math.round(delay / 1000)} s`, 'error');
+        const change = { status: 'retrying' as const, run_after: runAfter, error: message, current_operation: `Attempt ${job.attempts} failed; retrying at ${runAfter}`, updated_at: now };
+        await progress.finish('retrying', `Attempt ${job.attempts} of ${job.max_attempts} failed: ${message}; retrying in ${Math.round(delay / 1000)} s`, 'error', (line) => this.release(job.id, change, line));
         return;
       }
-      ended = await releaseJob(this.database.bookkeeping, job.id, this.lockedBy, { status: 'failed', error: message, finished_at: now, current_operation: `Failed: ${message}`, updated_at: now });
-      await progress.finish('failed', permanent ? `Failed (not retried: retrying cannot fix this): ${message}` : `Failed after ${job.attempts} attempt(s): ${message}`, 'error');
+      const change = { status: 'failed' as const, error: message, finished_at: now, current_operation: `Failed: ${message}`, updated_at: now };
+      const closing = permanent ? `Failed (not retried: retrying cannot fix this): ${message}` : `Failed after ${job.attempts} attempt(s): ${message}`;
+      ended = await progress.finish('failed', closing, 'error', (line) => this.release(job.id, change, line));
     }
     if (ended) this.track(this.notifier.notify(ended));
   }
@@ -685,6 +675,11 @@ export class JobService {
   private track(task: Promise<void>): void {
     this.pendingNotifications.add(task);
     void task.finally(() => this.pendingNotifications.delete(task));
+  }
+
+  /** Ends or hands back a job this worker holds, with its closing log line (see releaseJob). */
+  private release(jobId: number, change: Parameters<typeof releaseJob>[3], line: ProgressLogEntry): Promise<JobRow | undefined> {
+    return releaseJob(this.database.bookkeeping, jobId, this.lockedBy, change, { ...line, at: this.iso(), message: line.message.slice(0, 2000) });
   }
 
   private async log(jobId: number, phase: JobPhase, percentage: number, message: string, level: 'info' | 'warn' | 'error'): Promise<void> {

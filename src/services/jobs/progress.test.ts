@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobProgressUpdate } from '../../shared/job-progress.ts';
 import { fitPayload } from './channel.ts';
-import { JobProgress, type ProgressSnapshot } from './progress.ts';
+import { JobProgress, type ProgressLogEntry, type ProgressSnapshot } from './progress.ts';
 
 function harness() {
   let now = 1_000_000;
@@ -46,11 +46,25 @@ describe('job progress', () => {
     expect(last.eta_seconds).toBe(1);
   });
 
-  it('ends completed at 100 %', async () => {
+  it('ends completed at 100 %, closing after the pending log lines, and publishes only a job still held', async () => {
     const h = harness();
     h.progress.report({ phase: 'Finalizing', percentage: 90 });
-    await h.progress.finish('completed', 'Completed', 'info');
+    const closings: { line: ProgressLogEntry; loggedBefore: number }[] = [];
+    const ended = await h.progress.finish('completed', 'Completed', 'info', async (line) => {
+      closings.push({ line, loggedBefore: h.logged.length });
+      return 'row';
+    });
+    expect(ended).toBe('row');
+    expect(closings).toEqual([{ line: { phase: 'Completed', percentage: 100, message: 'Completed', level: 'info' }, loggedBefore: 1 }]);
+    // The closing line goes with the status, not through the log sink.
+    expect(h.logged.map((l) => l.phase)).toEqual(['Finalizing']);
     expect(h.published.at(-1)).toMatchObject({ status: 'completed', phase: 'Completed', progress_percentage: 100 });
+
+    const lost = harness();
+    lost.progress.report({ phase: 'Finalizing', percentage: 90 });
+    const publishedBefore = lost.published.length;
+    expect(await lost.progress.finish('failed', 'Failed after 3 attempt(s): boom', 'error', async () => undefined)).toBeUndefined();
+    expect(lost.published).toHaveLength(publishedBefore);
   });
 });
 

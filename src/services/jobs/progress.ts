@@ -17,11 +17,18 @@ export interface ProgressSnapshot {
   importId: number | null;
 }
 
+export interface ProgressLogEntry {
+  phase: JobPhase;
+  percentage: number;
+  message: string;
+  level: 'info' | 'warn' | 'error';
+}
+
 export interface ProgressSinks {
   publish(update: JobProgressUpdate): void;
   /** Persist the snapshot (and heartbeat); may be called often, never concurrently. */
   write(snapshot: ProgressSnapshot): Promise<void>;
-  log(entry: { phase: JobPhase; percentage: number; message: string; level: 'info' | 'warn' | 'error' }): Promise<void>;
+  log(entry: ProgressLogEntry): Promise<void>;
   queueSize(): number;
   now(): number;
 }
@@ -82,8 +89,11 @@ export class JobProgress {
     }
   }
 
-  /** Logs a terminal line and publishes the final update (the row is written by the worker). */
-  async finish(status: JobStatusName, message: string, level: 'info' | 'warn' | 'error'): Promise<void> {
+  /**
+   * Ends the run: once the pending writes are done, `close` stores the job's final status with
+   * this closing log line, and the final update is published if the job was still ours.
+   */
+  async finish<T>(status: JobStatusName, message: string, level: ProgressLogEntry['level'], close: (line: ProgressLogEntry) => Promise<T | undefined>): Promise<T | undefined> {
     if (status === 'completed') {
       this.state.phase = 'Completed';
       this.state.percentage = 100;
@@ -94,9 +104,10 @@ export class JobProgress {
       this.errors = [...this.errors, message].slice(-RECENT_ERRORS);
     }
     const { phase, percentage } = this.state;
-    this.enqueue(() => this.sinks.log({ phase, percentage, message, level }));
     await this.settled();
-    this.flush(status, false);
+    const closed = await close({ phase, percentage, message, level });
+    if (closed !== undefined) this.flush(status, false);
+    return closed;
   }
 
   /** Waits for pending writes. */
