@@ -7,6 +7,8 @@ import { parseOptions } from '@node-rs/argon2';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256, AuthService, type AuditContext } from '../../src/services/auth.service.ts';
+import { markTokenUsed } from '../../src/db/repositories/api-tokens.repository.ts';
+import { touchSession } from '../../src/db/repositories/sessions.repository.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/test-db.ts';
 
@@ -208,6 +210,25 @@ describe.each(DIALECTS)('AuthService on %s', (dialect) => {
     const entries = await used();
     expect(entries).toHaveLength(2);
     expect(entries[0]).toMatchObject({ actor: 'ivy', target: 'ivy', details: { tokenId: record.id, name: 'script' } });
+  });
+
+  it('never moves a last use or a session expiry back when background usage writes land out of order', async () => {
+    const user = await auth.createUser({ username: 'iris', role: 'viewer', password: PASSWORD }, ctx);
+    const { record } = await auth.createToken(user.id, { name: 'script' }, undefined, ctx);
+    const db = tdb.handle.db;
+    // On PostgreSQL two requests' writes take two pool connections and may commit in either order.
+    await markTokenUsed(db, record.id, '2026-03-01T08:05:00.000Z');
+    await markTokenUsed(db, record.id, '2026-03-01T08:04:00.000Z');
+    expect((await auth.listTokens(user.id))[0]?.last_used_at).toBe('2026-03-01T08:05:00.000Z');
+    await markTokenUsed(db, record.id, '2026-03-01T08:06:00.000Z');
+    expect((await auth.listTokens(user.id))[0]?.last_used_at).toBe('2026-03-01T08:06:00.000Z');
+
+    const signedIn = await auth.login('iris', PASSWORD, ctx);
+    const id = sha256(signedIn.sessionSecret);
+    const session = () => db.selectFrom('sessions').select(['last_seen_at', 'expires_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    await touchSession(db, id, '2026-03-01T10:00:00.000Z', '2026-03-01T22:00:00.000Z');
+    await touchSession(db, id, '2026-03-01T09:00:00.000Z', '2026-03-01T21:00:00.000Z');
+    expect(await session()).toEqual({ last_seen_at: '2026-03-01T10:00:00.000Z', expires_at: '2026-03-01T22:00:00.000Z' });
   });
 
   it.runIf(dialect === 'sqlite')('authenticates a token at once while an import holds the write lock, and records its use after', async () => {

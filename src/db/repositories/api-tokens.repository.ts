@@ -44,8 +44,14 @@ export async function revokeToken(db: Db, id: number, now: string): Promise<bool
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Moves last_used_at forward only: usage writes run in the background and may land out of order. */
 export async function markTokenUsed(db: Db, id: number, now: string): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used_at: now })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now)]))
+    .execute();
 }
 
 /**

@@ -25,8 +25,9 @@ export async function findSessionWithUser(db: Db, id: string): Promise<SessionWi
     .executeTakeFirst();
 }
 
+/** Slides a session forward only: touches run in the background and may land out of order. */
 export async function touchSession(db: Db, id: string, lastSeenAt: string, expiresAt: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id', '=', id).execute();
+  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id', '=', id).where('last_seen_at', '<', lastSeenAt).execute();
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
