@@ -111,14 +111,22 @@ export async function saveCheckpoint(db: Db, id: number, lockedBy: string, check
   await db.updateTable('jobs').set({ checkpoint }).where('id', '=', id).where('locked_by', '=', lockedBy).execute();
 }
 
-/** The line a job's log ends a run with, stored together with the status it explains. */
-export type ClosingLogLine = Omit<JobProgressLogRow, 'id' | 'job_id'>;
+/** A line of a job's progress log that explains a change of its status. */
+export type ExplainingLogLine = Omit<JobProgressLogRow, 'id' | 'job_id'>;
 
 /**
- * Ends a held job (completed, failed, cancelled) or hands it back (queued / retrying / waiting),
- * writing its closing log line in the same transaction: whoever reads the new status also reads
- * why. Nothing is written when this worker no longer holds the job.
+ * Changes a job's status and, when the change took effect, appends the log line that says why, in
+ * one transaction: whoever reads the new status also finds its reason in the log.
  */
+export async function changeJobExplained<T>(db: Db, jobId: number, change: (trx: Db) => Promise<T | undefined>, explain: (changed: T) => ExplainingLogLine): Promise<T | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const changed = await change(trx);
+    if (changed !== undefined) await trx.insertInto('job_progress_log').values({ ...explain(changed), job_id: jobId }).execute();
+    return changed;
+  });
+}
+
+/** Ends a held job (completed, failed, cancelled) or hands it back (queued / retrying / waiting). */
 export async function releaseJob(
   db: Db,
   id: number,
@@ -135,20 +143,15 @@ export async function releaseJob(
     progress_percentage?: number;
     attempts?: number;
   },
-  closing: ClosingLogLine,
 ): Promise<JobRow | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('jobs')
-      .set({ ...change, locked_by: null })
-      .where('id', '=', id)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', lockedBy)
-      .returningAll()
-      .executeTakeFirst();
-    if (row) await trx.insertInto('job_progress_log').values({ ...closing, job_id: id }).execute();
-    return row;
-  });
+  return db
+    .updateTable('jobs')
+    .set({ ...change, locked_by: null })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', lockedBy)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Puts a claimed job back to wait for its window (its attempt is given back). */
@@ -217,16 +220,15 @@ export async function listRunningJobs(db: Db): Promise<Pick<JobRow, 'id' | 'lock
 }
 
 /** Hands a job whose worker is gone back to the queue, if that worker still holds it. */
-export async function requeueAbandonedJob(db: Db, id: number, lockedBy: string, now: string, message: string): Promise<boolean> {
-  const row = await db
+export async function requeueAbandonedJob(db: Db, id: number, lockedBy: string, now: string, message: string): Promise<JobRow | undefined> {
+  return db
     .updateTable('jobs')
     .set({ status: 'queued', locked_by: null, run_after: now, current_operation: message, updated_at: now })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .where('locked_by', '=', lockedBy)
-    .returning('id')
+    .returningAll()
     .executeTakeFirst();
-  return row !== undefined;
 }
 
 export async function failAbandonedJob(db: Db, id: number, lockedBy: string, now: string, error: string): Promise<JobRow | undefined> {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { DatabaseHandle } from '../../db/database.ts';
 import {
   appendProgressLog,
+  changeJobExplained,
   cancelPendingJob,
   claimJob,
   claimNextDueJob,
@@ -343,9 +344,12 @@ export class JobService {
    */
   async cancel(id: number, actor: string): Promise<JobView> {
     const now = this.iso();
-    const pending = await cancelPendingJob(this.database.bookkeeping, id, now, `Cancelled by ${actor} before it ran`);
+    const pending = await this.changeExplained(
+      id,
+      (trx) => cancelPendingJob(trx, id, now, `Cancelled by ${actor} before it ran`),
+      (row) => ({ phase: row.current_phase as JobPhase, percentage: row.progress_percentage, message: `cancelled by ${actor} before it ran`, level: 'warn' }),
+    );
     if (pending) {
-      await this.log(id, pending.current_phase as JobPhase, pending.progress_percentage, `cancelled by ${actor} before it ran`, 'warn');
       this.publishRow(pending);
       this.track(this.notifier.notify(pending));
       return toJobView(pending);
@@ -362,13 +366,12 @@ export class JobService {
   }
 
   async retry(id: number, actor: string): Promise<JobView> {
-    const row = await requeueFinishedJob(this.database.bookkeeping, id, this.iso());
+    const row = await this.changeExplained(id, (trx) => requeueFinishedJob(trx, id, this.iso()), () => ({ phase: 'Initializing', percentage: 0, message: `retried by ${actor}`, level: 'info' }));
     if (!row) {
       const existing = await findJob(this.database.bookkeeping, id);
       if (!existing) throw new DomainError('not_found', `job ${id} does not exist`);
       throw new DomainError('conflict', `job ${id} is ${existing.status}; only failed or cancelled jobs can be retried`, { status: existing.status });
     }
-    await this.log(id, 'Initializing', 0, `retried by ${actor}`, 'info');
     this.publishRow(row);
     await this.dispatcher.dispatch([row.id]);
     return toJobView(row);
@@ -535,23 +538,26 @@ export class JobService {
   private async recoverAbandoned(nowMs: number): Promise<number[]> {
     const requeued: number[] = [];
     for (const job of await listRunningJobs(this.database.bookkeeping)) {
-      if (!job.locked_by || job.locked_by === this.lockedBy) continue;
-      const [host, pidText] = job.locked_by.split(':');
+      const owner = job.locked_by;
+      if (!owner || owner === this.lockedBy) continue;
+      const [host, pidText] = owner.split(':');
       const pid = Number(pidText);
       const deadHere = host === os.hostname() && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
       const silent = !job.heartbeat_at || nowMs - Date.parse(job.heartbeat_at) > this.settings.staleMs;
       if (!deadHere && !silent) continue;
       const now = this.iso(nowMs);
-      const why = deadHere ? `its process (${job.locked_by}) is gone` : `no heartbeat from ${job.locked_by} since ${job.heartbeat_at ?? 'its start'}`;
+      const why = deadHere ? `its process (${owner}) is gone` : `no heartbeat from ${owner} since ${job.heartbeat_at ?? 'its start'}`;
       if (job.attempts >= job.max_attempts) {
-        const failed = await failAbandonedJob(this.database.bookkeeping, job.id, job.locked_by, now, `interrupted: ${why}; no attempts left (${job.attempts}/${job.max_attempts})`);
+        const failed = await this.changeExplained(
+          job.id,
+          (trx) => failAbandonedJob(trx, job.id, owner, now, `interrupted: ${why}; no attempts left (${job.attempts}/${job.max_attempts})`),
+          (row) => ({ phase: row.current_phase as JobPhase, percentage: row.progress_percentage, message: row.error ?? why, level: 'error' }),
+        );
         if (failed) {
-          await this.log(job.id, failed.current_phase as JobPhase, failed.progress_percentage, failed.error!, 'error');
           this.publishRow(failed);
           this.track(this.notifier.notify(failed));
         }
-      } else if (await requeueAbandonedJob(this.database.bookkeeping, job.id, job.locked_by, now, `Resuming: ${why}`)) {
-        await this.log(job.id, 'Initializing', 0, `interrupted (${why}); queued to resume`, 'warn');
+      } else if (await this.changeExplained(job.id, (trx) => requeueAbandonedJob(trx, job.id, owner, now, `Resuming: ${why}`), () => ({ phase: 'Initializing', percentage: 0, message: `interrupted (${why}); queued to resume`, level: 'warn' }))) {
         requeued.push(job.id);
       }
     }
@@ -677,9 +683,17 @@ export class JobService {
     void task.finally(() => this.pendingNotifications.delete(task));
   }
 
-  /** Ends or hands back a job this worker holds, with its closing log line (see releaseJob). */
+  /** Ends or hands back a job this worker holds, with the log line that says why. */
   private release(jobId: number, change: Parameters<typeof releaseJob>[3], line: ProgressLogEntry): Promise<JobRow | undefined> {
-    return releaseJob(this.database.bookkeeping, jobId, this.lockedBy, change, { ...line, at: this.iso(), message: line.message.slice(0, 2000) });
+    return this.changeExplained(jobId, (trx) => releaseJob(trx, jobId, this.lockedBy, change), () => line);
+  }
+
+  /** A status change and the log line that explains it, written together (see changeJobExplained). */
+  private changeExplained<T>(jobId: number, change: (trx: DatabaseHandle['bookkeeping']) => Promise<T | undefined>, explain: (changed: T) => ProgressLogEntry): Promise<T | undefined> {
+    return changeJobExplained(this.database.bookkeeping, jobId, change, (changed) => {
+      const line = explain(changed);
+      return { ...line, at: this.iso(), message: line.message.slice(0, 2000) };
+    });
   }
 
   private async log(jobId: number, phase: JobPhase, percentage: number, message: string, level: 'info' | 'warn' | 'error'): Promise<void> {
