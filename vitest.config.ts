@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup/temp-dirs.ts'],
     // Tests share one PostgreSQL server; each test file gets its own schema, but
     // SQLite files and child processes make full parallelism on 2 cores counterproductive.
     maxWorkers: 2,

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/scan-files.ts';
 import { ImportFormatError, type ParseEvent } from './importer.ts';
 import { PARSE_BATCH_EVENTS, PARSE_BATCHES_AHEAD } from './parse-thread-protocol.ts';
 import { openImportFile } from './registry.ts';
@@ -49,7 +49,7 @@ function largeFile(rows: number): string {
     const cve = plugin % 3 === 0 ? '' : `"CVE-2024-${plugin},CVE-2023-${i % 5 + 10000}"`;
     lines.push(`host-${i % 211},10.1.${i % 200}.${i % 250},High,7.4,8.1,${pluginId},Plugin ${plugin},"Description of ${plugin} ${'x'.repeat(300)}","Patch ${plugin}",${cve},OPEN,2025-01-01,2025-06-01`);
   }
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'parse-ahead-')), 'large.csv');
+  const file = path.join(tempDir('parse-ahead-'), 'large.csv');
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }

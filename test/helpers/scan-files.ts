@@ -1,10 +1,20 @@
 /** Small synthetic scan files written on the fly, so each test states its own data. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+const made: string[] = [];
+
+/** A fresh directory under the system's temporary one, removed when its test file ends. */
 export function tempDir(prefix = 'hextrackr-files-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made (test/setup/temp-dirs.ts calls it after each test file). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 function csvCell(value: string | number | undefined): string {
