@@ -22,6 +22,7 @@ import {
   mergeIntoAsset,
   updateAssets,
 } from '../db/repositories/tenable-assets.repository.ts';
+import { withWriteTransaction } from '../db/repositories/write-transaction.ts';
 import { AssetCorrelationIndex, type CorrelationDecision, DEFAULT_CORRELATION_THRESHOLD, type KnownAsset, shortName } from '../domain/asset-correlation.ts';
 import { DomainError } from '../domain/errors.ts';
 import { normalizeHost } from '../domain/finding-identity.ts';
@@ -129,7 +130,8 @@ export class TenableAssetSyncService {
       updates = [];
       inserts = [];
       logs = [];
-      await this.database.db.transaction().execute(async (trx) => {
+      // Queued behind imports and other syncs' batches on PostgreSQL (see write-transaction.ts).
+      await withWriteTransaction(this.database, async (trx) => {
         await updateAssets(trx, batchUpdates);
         const ids = await insertAssets(trx, batchInserts.map((i) => i.row));
         batchInserts.forEach((insert, i) => {
@@ -138,7 +140,7 @@ export class TenableAssetSyncService {
           batchLogs.push(this.logEntry(insert.record.uuid, id, insert.decision, SYNC_ACTOR, now));
         });
         await insertCorrelationLog(trx, batchLogs);
-      });
+      }, { serialWithImports: true });
       result.logged += batchLogs.length;
       options.onProgress?.(result.exported);
     };

@@ -6,6 +6,7 @@
  */
 import type { DatabaseHandle } from '../db/database.ts';
 import { type PluginUpsert, searchPluginMappings, upsertPluginCatalog } from '../db/repositories/tenable-plugins.repository.ts';
+import { withWriteTransaction } from '../db/repositories/write-transaction.ts';
 import { readSettings, writeSettings } from '../db/repositories/tenable-settings.repository.ts';
 import { type PluginIssue, cvssSeverityMismatch, validCve, validPluginId, validScore } from '../domain/plugin-validation.ts';
 import type { TenableClient } from '../integrations/tenable/client/index.ts';
@@ -63,7 +64,9 @@ export class TenablePluginSyncService {
     const seen = new Set<string>();
     const flush = async () => {
       if (plugins.length === 0) return;
-      const { created } = await upsertPluginCatalog(this.database.db, plugins, links, new Date().toISOString());
+      const now = new Date().toISOString();
+      // Queued behind imports on PostgreSQL: a rollover upserts the same plugins (see write-transaction.ts).
+      const { created } = await withWriteTransaction(this.database, (trx) => upsertPluginCatalog(trx, plugins, links, now), { serialWithImports: true });
       result.created += created;
       result.updated += plugins.length - created;
       result.cveLinks += links.length;

@@ -7,7 +7,6 @@ import type { DatabaseHandle } from '../db/database.ts';
 import {
   appendHistory,
   countFindingHistory,
-  DatabaseBusyError,
   expireAcceptedRisks,
   findConflictForUpdate,
   findingExists,
@@ -22,11 +21,11 @@ import {
   recomputePolicyDueDates,
   SLA_POLICY_KEY,
   slaDaysBySeverity,
-  withWriteTransaction,
   type WorkflowColumns,
   writeSetting,
   writeWorkflowColumns,
 } from '../db/repositories/workflow.repository.ts';
+import { DatabaseBusyError, withWriteTransaction } from '../db/repositories/write-transaction.ts';
 import type { FindingHistoryRow } from '../db/schema.ts';
 import { DomainError } from '../domain/errors.ts';
 import {

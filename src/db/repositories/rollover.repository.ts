@@ -10,6 +10,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DialectName, Writer } from '../database.ts';
 import type { DatabaseSchema, ImportMode, RolloverScope } from '../schema.ts';
 import { applyImportWorkflowRules, policyDueDates, readSlaPolicy, slaDaysBySeverity } from './workflow.repository.ts';
+import { lockAgainstImports } from './write-transaction.ts';
 
 export interface RolloverCounts {
   mode: ImportMode;
@@ -88,7 +89,7 @@ async function begin(writer: Writer): Promise<void> {
   } else {
     await sql`BEGIN`.execute(writer.db);
     // Several servers may share the database: one rollover at a time.
-    await sql`SELECT pg_advisory_xact_lock(727274)`.execute(writer.db);
+    await lockAgainstImports(writer.db);
     // The rollover sorts and hashes whole imports: the server's default work_mem (4 MB) sends each to disk.
     await sql`SET LOCAL work_mem = '64MB'`.execute(writer.db);
   }

@@ -6,7 +6,7 @@
  * migration).
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type DatabaseHandle, type DialectName, isBusyError, type Writer } from '../database.ts';
+import type { DialectName, Writer } from '../database.ts';
 import { storedSlaPolicy } from '../../domain/workflow-sla.ts';
 import type { SlaPolicy } from '../../shared/workflow.ts';
 import type { DatabaseSchema, FindingHistoryRow, ImportMode, SyncConflictRow } from '../schema.ts';
@@ -67,56 +67,10 @@ export type HistorySource = FindingHistoryRow['source'];
 /** Statement parameters stay well under SQLite's and PostgreSQL's limits. */
 const ID_CHUNK = 5000;
 const HISTORY_CHUNK = 1000;
-/** Serialises with imports on PostgreSQL (the rollover takes the same lock). */
-const ROLLOVER_LOCK = 727274;
-
-export class DatabaseBusyError extends Error {
-  constructor() {
-    super('the database stayed locked by another writer (a long import?); try again');
-    this.name = 'DatabaseBusyError';
-  }
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-/**
- * Runs `fn` in one write transaction. SQLite: BEGIN IMMEDIATE (the write lock up front, so a
- * read-then-write never fails half-way), waited for without blocking the event loop while an
- * import holds the lock.
- * PostgreSQL: row locks (see loadForUpdate); `serialWithImports` also queues behind a rollover,
- * so a many-row update and an import never lock each other's rows in opposite orders.
- */
-export async function withWriteTransaction<T>(
-  database: DatabaseHandle,
-  fn: (trx: Db) => Promise<T>,
-  options: { serialWithImports?: boolean } = {},
-): Promise<T> {
-  if (database.dialect === 'postgres') {
-    return database.db.connection().execute(async (conn) => {
-      await sql`BEGIN`.execute(conn);
-      try {
-        if (options.serialWithImports) await sql`SELECT pg_advisory_xact_lock(${sql.lit(ROLLOVER_LOCK)})`.execute(conn);
-        const result = await fn(conn);
-        await sql`COMMIT`.execute(conn);
-        return result;
-      } catch (err) {
-        await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-        throw err;
-      }
-    });
-  }
-  try {
-    // The handle's transactions begin IMMEDIATE on its writing connection, which waits for the
-    // lock asynchronously while reads go on (see ReadWriteSqliteDialect in database.ts).
-    return await database.db.transaction().execute(fn);
-  } catch (err) {
-    if (isBusyError(err)) throw new DatabaseBusyError();
-    throw err;
-  }
 }
 
 /** The findings' workflow rows, locked for update on PostgreSQL; missing ids are simply absent. */
