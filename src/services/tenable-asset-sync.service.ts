@@ -281,7 +281,7 @@ export class TenableAssetSyncService {
       last_seen: source && source.last_seen > target.last_seen ? source.last_seen : target.last_seen,
       updated_at: now,
     };
-    await mergeIntoAsset(this.database.db, {
+    const merge: Parameters<typeof mergeIntoAsset>[1] = {
       targetId: assetId,
       sourceId: source ? Number(source.id) : null,
       fields,
@@ -297,7 +297,9 @@ export class TenableAssetSyncService {
         decided_by: actor,
         created_at: now,
       },
-    });
+    };
+    // Moving findings between assets: queued behind imports on PostgreSQL (see write-transaction.ts).
+    await withWriteTransaction(this.database, (trx) => mergeIntoAsset(trx, merge), { serialWithImports: true });
     return { asset_id: assetId, tenable_uuid: uuid, correlation_method: 'Manual Mapping', manual_review_required: false, merged_asset_id: source && Number(source.id) !== assetId ? Number(source.id) : null };
   }
 

@@ -160,17 +160,15 @@ export async function listAssetsNeedingReview(db: Db, options: { limit: number; 
 /**
  * Merges a provisional asset (created for a Tenable UUID that awaited review) into the known
  * asset a person chose: its findings move over, it is removed, and the chosen asset takes the
- * UUID and Tenable's identity fields. One transaction.
+ * UUID and Tenable's identity fields. Run it in one write transaction.
  */
-export async function mergeIntoAsset(db: Kysely<DatabaseSchema>, input: { targetId: number; sourceId: number | null; fields: AssetTenableFields; log: CorrelationLogEntry }): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    if (input.sourceId !== null && input.sourceId !== input.targetId) {
-      await trx.updateTable('findings').set({ asset_id: input.targetId }).where('asset_id', '=', input.sourceId).execute();
-      await trx.deleteFrom('assets').where('id', '=', input.sourceId).execute();
-    }
-    await trx.updateTable('assets').set(input.fields).where('id', '=', input.targetId).execute();
-    await trx.insertInto('asset_correlation_log').values(input.log).execute();
-  });
+export async function mergeIntoAsset(trx: Db, input: { targetId: number; sourceId: number | null; fields: AssetTenableFields; log: CorrelationLogEntry }): Promise<void> {
+  if (input.sourceId !== null && input.sourceId !== input.targetId) {
+    await trx.updateTable('findings').set({ asset_id: input.targetId }).where('asset_id', '=', input.sourceId).execute();
+    await trx.deleteFrom('assets').where('id', '=', input.sourceId).execute();
+  }
+  await trx.updateTable('assets').set(input.fields).where('id', '=', input.targetId).execute();
+  await trx.insertInto('asset_correlation_log').values(input.log).execute();
 }
 
 export async function clearReview(db: Kysely<DatabaseSchema>, assetId: number, log: CorrelationLogEntry, now: string): Promise<void> {
